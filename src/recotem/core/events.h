@@ -1,0 +1,81 @@
+// Every structured-log event name, spelled exactly as the spec spells it
+// (operators alert on these). Use these constants; never retype the strings.
+#pragma once
+
+namespace recotem::events {
+
+// configuration
+inline constexpr const char* kEnvVarUnparseable = "env_var_unparseable";
+inline constexpr const char* kEnvVarClamped = "env_var_clamped";
+
+// signing keys and artifacts
+inline constexpr const char* kSigningKeyringBuilt = "signing_keyring_built";
+inline constexpr const char* kSigningKeyringInvalid = "signing_keyring_invalid";
+inline constexpr const char* kArtifactKidUnknown = "artifact_kid_unknown";
+inline constexpr const char* kArtifactHmacMismatch = "artifact_hmac_mismatch";
+inline constexpr const char* kArtifactWritten = "artifact_written";
+inline constexpr const char* kArtifactLoaded = "artifact_loaded";
+inline constexpr const char* kDevAllowUnsignedIgnored = "dev_allow_unsigned_ignored";
+inline constexpr const char* kSigningKeyVerificationDisabled = "signing_key_verification_disabled";
+
+// recipes
+inline constexpr const char* kRecipeLoaded = "recipe_loaded";
+inline constexpr const char* kRecipeEnvVarEmpty = "recipe_env_var_empty";
+inline constexpr const char* kRecipeLoadErrorSkipped = "recipe_load_error_skipped";
+inline constexpr const char* kRecipeSecurityViolationSkipped = "recipe_security_violation_skipped";
+inline constexpr const char* kRecipeDuplicateNameSkipped = "recipe_duplicate_name_skipped";
+inline constexpr const char* kRecipesDirectoryLoadedLenient = "recipes_directory_loaded_lenient";
+
+// train
+inline constexpr const char* kRecipeLockLocalOnly = "recipe_lock_local_only";
+inline constexpr const char* kRecipeLockContendedSkipping = "recipe_lock_contended_skipping";
+inline constexpr const char* kRecipeLockTimeout = "recipe_lock_timeout";
+inline constexpr const char* kRecipeLockUnsafeSymlink = "recipe_lock_unsafe_symlink";
+inline constexpr const char* kTrainingStarted = "training_started";
+inline constexpr const char* kFetchingData = "fetching_data";
+inline constexpr const char* kDataFetched = "data_fetched";
+inline constexpr const char* kDatasourceUnexpectedError = "datasource_unexpected_error";
+inline constexpr const char* kDataCleansed = "data_cleansed";
+inline constexpr const char* kSplittingData = "splitting_data";
+inline constexpr const char* kSplitDone = "split_done";
+inline constexpr const char* kSearchStarted = "search_started";
+inline constexpr const char* kTrialDone = "trial_done";
+inline constexpr const char* kTuningComplete = "tuning_complete";
+inline constexpr const char* kSearchDone = "search_done";
+inline constexpr const char* kTrainingFinalModel = "training_final_model";
+inline constexpr const char* kFinalModelTrained = "final_model_trained";
+inline constexpr const char* kTrainDone = "train_done";
+inline constexpr const char* kTrainError = "train_error";
+
+// serve
+inline constexpr const char* kSecurityPosture = "security.posture";
+inline constexpr const char* kHostForcedToLoopback = "host_forced_to_loopback";
+inline constexpr const char* kRecipeYamlParseFailedAtStartup = "recipe_yaml_parse_failed_at_startup";
+inline constexpr const char* kRecipeNotLoadedAtStartup = "recipe_not_loaded_at_startup";
+inline constexpr const char* kInitialArtifactReadFailed = "initial_artifact_read_failed";
+inline constexpr const char* kInitialArtifactReadError = "initial_artifact_read_error";
+inline constexpr const char* kInitialArtifactParseFailed = "initial_artifact_parse_failed";
+inline constexpr const char* kInitialArtifactHmacFailed = "initial_artifact_hmac_failed";
+inline constexpr const char* kInitialArtifactHeaderJsonFailed = "initial_artifact_header_json_failed";
+inline constexpr const char* kInitialArtifactDeserializeFailed = "initial_artifact_deserialize_failed";
+inline constexpr const char* kInitialArtifactMetadataFailed = "initial_artifact_metadata_failed";
+inline constexpr const char* kInitialArtifactHmacSkippedDev = "initial_artifact_hmac_skipped_dev";
+inline constexpr const char* kStartupArtifactLoadComplete = "startup_artifact_load_complete";
+inline constexpr const char* kServeBindFailed = "serve_bind_failed";
+inline constexpr const char* kServeTerminated = "serve_terminated";
+inline constexpr const char* kServeShutdown = "serve_shutdown";
+inline constexpr const char* kRecipeUnavailable = "recipe_unavailable";
+inline constexpr const char* kPredictHandlerUnexpectedError = "predict_handler_unexpected_error";
+inline constexpr const char* kAuthMissingHeader = "auth_missing_header";
+inline constexpr const char* kAuthOversizedHeader = "auth_oversized_header";
+inline constexpr const char* kAuthShortKeyRejected = "auth_short_key_rejected";
+inline constexpr const char* kAuthInvalidKey = "auth_invalid_key";
+inline constexpr const char* kAuthAnonymousBypass = "auth_anonymous_bypass";
+inline constexpr const char* kAuthAnonymousBypassFirstSeen = "auth_anonymous_bypass_first_seen";
+inline constexpr const char* kInsecureNoAuthActive = "INSECURE_NO_AUTH_ACTIVE";
+inline constexpr const char* kDevAllowUnsignedActive = "DEV_ALLOW_UNSIGNED_ACTIVE";
+inline constexpr const char* kArtifactWatcherStarted = "artifact_watcher_started";
+inline constexpr const char* kArtifactHotSwapped = "artifact_hot_swapped";
+inline constexpr const char* kArtifactLoadFailed = "artifact_load_failed";
+
+}  // namespace recotem::events
