@@ -4,12 +4,22 @@
 // the AlgorithmRegistry (algorithm_registry.h) creates them by class name.
 //
 // Thread-safety: after Fit()/Load() returns, the const scoring methods may be
-// called concurrently from many threads.
+// called concurrently from many threads; each call runs on its caller's
+// thread (callers parallelise over users). Fit() may use several threads.
+//
+// Early stopping (training.md §10.4): iterative learners (IALS, BPRFM) run
+// epoch by epoch under FitWithOptions(); the callback may score the model
+// between epochs, keep a snapshot through Save() and stop the loop. Their
+// params()["train_epochs"] is the number of epochs actually trained, so a
+// snapshot restored with Load() reports the epoch it was taken at.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
+#include <stdexcept>
+#include <stop_token>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -22,6 +32,29 @@ namespace recotem {
 // Hyperparameters by name: numbers, strings or booleans.
 using HyperParams = nlohmann::json;
 
+enum class EpochVerdict { kContinue, kStop };
+
+struct FitOptions {
+  // Epochs an iterative learner runs at most; 0 means its `train_epochs`
+  // hyperparameter. Ignored by closed-form learners.
+  int max_epochs = 0;
+  // Called after every epoch of an iterative learner with the number of
+  // epochs completed so far (1-based). The model may be scored (and saved)
+  // during the call. Returning kStop ends training after that epoch.
+  std::function<EpochVerdict(int epochs_done)> on_epoch;
+  // When a stop is requested, Fit stops at the next epoch or work-block
+  // boundary and throws FitCancelled; the model is then unusable.
+  std::stop_token stop;
+  // Threads for the fit; 0 means DefaultThreadCount() (parallel_for.h).
+  int n_threads = 0;
+};
+
+// Thrown by FitWithOptions() when FitOptions::stop was requested.
+class FitCancelled : public std::runtime_error {
+ public:
+  FitCancelled() : std::runtime_error("training was cancelled") {}
+};
+
 class Recommender {
  public:
   virtual ~Recommender() = default;
@@ -33,6 +66,16 @@ class Recommender {
 
   // Trains on `user_items` (users × items). May be called once.
   virtual void Fit(const CsrMatrix& user_items) = 0;
+
+  // Fit() with epoch callbacks, cancellation and a thread count. The
+  // default (closed-form learners) checks `stop` once and calls Fit().
+  virtual void FitWithOptions(const CsrMatrix& user_items, const FitOptions& options) {
+    if (options.stop.stop_requested()) throw FitCancelled();
+    Fit(user_items);
+  }
+  // True for learners that train epoch by epoch (IALS, BPRFM) and therefore
+  // call FitOptions::on_epoch.
+  virtual bool is_iterative() const { return false; }
 
   virtual int32_t n_items() const = 0;
 

@@ -2,9 +2,11 @@
 // pop_i = Σ_u X[u,i] (algorithms.md §3). No hyperparameters.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "recotem/algo/recommender.h"
+#include "recotem/algo/search_space.h"
 
 namespace recotem {
 
@@ -13,6 +15,10 @@ class TopPopRecommender final : public Recommender {
   static constexpr const char* kClassName = "TopPopRecommender";
 
   explicit TopPopRecommender(const HyperParams& params);
+
+  // No hyperparameters: every trial is identical (algorithms.md §14).
+  static recotem::SearchSpace SearchSpace() { return {}; }
+  static std::vector<std::string> ParameterNames() { return {}; }
 
   const char* class_name() const override { return kClassName; }
   HyperParams params() const override { return HyperParams::object(); }

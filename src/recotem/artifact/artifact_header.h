@@ -1,9 +1,13 @@
-// The artifact header JSON written by train (artifact.md §3.1, training.md
-// §13.1): compact, keys in the spec's order, non-ASCII escaped as \uXXXX.
+// The artifact header JSON: encoded as train writes it (artifact.md §3.1,
+// training.md §13.1: compact, keys in the spec's order, non-ASCII escaped as
+// \uXXXX) and decoded as every reader reads it (§3.3: after the HMAC check,
+// must be a JSON object, every key optional).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -39,7 +43,18 @@ struct ArtifactHeader {
 };
 
 // Encodes `header` as the exact bytes written into the container. Throws
-// ArtifactError if a float is not finite.
+// ArtifactError if a float is not finite, a string is not valid UTF-8, or the
+// encoding exceeds 65536 bytes ("header_json length <N> exceeds maximum
+// 65536").
 std::string EncodeHeaderJson(const ArtifactHeader& header);
+
+// Decodes verified header bytes (artifact.md §3.3): the JSON object with its
+// keys in file order (a repeated key keeps its first position and its last
+// value). The bare tokens NaN, Infinity and -Infinity that the original
+// writer could emit are tolerated and read as null. Returns nullopt and sets
+// `*detail` (e.g. "expected a JSON object, got array") when the text is not
+// a JSON object. Never throws for bad input.
+std::optional<nlohmann::ordered_json> DecodeHeaderJson(std::string_view header_json,
+                                                       std::string* detail);
 
 }  // namespace recotem

@@ -53,17 +53,34 @@ class ArtifactLoadError : public ArtifactError {
 enum class ReaderStyle { kServe, kInspect };
 
 struct VerifiedArtifact {
-  std::string path;           // the file actually parsed (pointer target if any)
+  std::string path;  // the file actually parsed (pointer target if any)
   std::string kid;
   nlohmann::ordered_json header;  // a JSON object, keys in file order
-  std::string sha256_hex;     // over the artifact bytes (v1 model_version)
+  std::string sha256_hex;         // over the artifact bytes (v1 model_version)
   std::vector<uint8_t> bytes;     // the whole artifact file
   size_t payload_offset = 0;      // payload = bytes[payload_offset:]
 };
 
 // Reads and verifies `path`. `ring` == nullptr skips the HMAC check (serve
-// --dev-allow-unsigned only). Throws ArtifactLoadError.
+// --dev-allow-unsigned only). Throws ArtifactLoadError; its kid() is
+// sanitised for logs, while VerifiedArtifact::kid is the decoded kid as
+// written. Logs artifact_loaded {kid, path} on success.
 VerifiedArtifact ReadVerifiedArtifact(const std::filesystem::path& path, const ArtifactCaps& caps,
                                       const KeyRing* ring, ReaderStyle style);
+
+// The bytes to parse once a pointer has been followed.
+struct ResolvedArtifact {
+  std::filesystem::path path;  // the pointer's target, or the path that was read
+  std::vector<uint8_t> bytes;
+};
+
+// Steps 1 (cap check) and 2 (pointer resolution, §6.1) of §6.2 for callers
+// that did the first read themselves (inspect, which words its own read
+// errors): `first_read` holds at most caps.artifact_bytes + 1 bytes of
+// `path`. A pointer's target is read with the same cap; only one level of
+// indirection is followed. Throws ArtifactLoadError (stage kRead).
+ResolvedArtifact ResolveArtifactBytes(std::vector<uint8_t> first_read,
+                                      const std::filesystem::path& path, const ArtifactCaps& caps,
+                                      ReaderStyle style);
 
 }  // namespace recotem

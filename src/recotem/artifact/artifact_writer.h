@@ -23,11 +23,30 @@ struct WrittenArtifact {
 
 // `check_containment` (may be empty) is called with each destination just
 // before its rename; it throws to abort the write (RECOTEM_ARTIFACT_ROOT).
-// I/O failures throw std::system_error.
+// I/O failures throw std::system_error. With append_sha, a versioned file
+// name outside the pointer grammar (e.g. one containing a space) throws
+// ArtifactError before anything is written, since no reader could follow the
+// pointer. Does not log: the caller, which knows the kid, logs
+// artifact_written (artifact.md §5.7).
 WrittenArtifact WriteArtifactFile(
     const std::filesystem::path& output_path, Versioning versioning,
     std::span<const uint8_t> artifact_bytes,
     const std::function<void(const std::filesystem::path&)>& check_containment = {});
+
+// The variable that confines train's writes (artifact.md §5.6).
+inline constexpr const char* kArtifactRootEnv = "RECOTEM_ARTIFACT_ROOT";
+
+// The write-time containment re-check of artifact.md §5.6: resolves the
+// parent of `dest` (following symlinks) and then `dest` itself, and throws
+// ArtifactError with the spec's message when the parent is missing or cannot
+// be resolved, or either resolves outside `root`. Catches a symlink swapped
+// in after the recipe was loaded.
+void CheckWriteContainment(const std::filesystem::path& dest, const std::filesystem::path& root);
+
+// The `check_containment` for WriteArtifactFile: CheckWriteContainment
+// against RECOTEM_ARTIFACT_ROOT when it is set and non-blank, else an empty
+// function (no check runs).
+std::function<void(const std::filesystem::path&)> ContainmentCheckFromEnvironment();
 
 // The pointer target named by `bytes` (artifact.md §6.1), or nullopt when
 // `bytes` is not a pointer file (> 512 bytes, non-ASCII, or not matching

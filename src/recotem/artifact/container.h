@@ -44,11 +44,13 @@ std::vector<uint8_t> BuildContainer(const SigningKey& key, std::string_view head
 
 // Verifies the HMAC against `ring` in constant time. Throws ArtifactError
 // ("artifact signed with unknown kid …" / "HMAC verification failed for kid
-// …") after logging artifact_kid_unknown / artifact_hmac_mismatch.
+// …") after logging artifact_kid_unknown / artifact_hmac_mismatch. The kid in
+// both the messages and the events is sanitised: it is attacker-controlled.
 void VerifyContainer(const ParsedContainer& container, const KeyRing& ring);
 
 // The kid for log lines about a file that may not parse: the bytes at
-// 13..13+K when they are all present and 1 ≤ K ≤ 32, else kUnknownKid.
+// 13..13+K when they are all present, 1 ≤ K ≤ 32 and valid UTF-8 (even if
+// the magic is wrong), sanitised for logs (security.md §4); else kUnknownKid.
 std::string ExtractKidForLog(std::span<const uint8_t> bytes);
 
 }  // namespace recotem

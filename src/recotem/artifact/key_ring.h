@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,6 +14,15 @@
 #include <vector>
 
 namespace recotem {
+
+// The variable that holds the ring: `<kid>:<hex64>[,<kid>:<hex64>…]`.
+inline constexpr const char* kSigningKeysEnv = "RECOTEM_SIGNING_KEYS";
+inline constexpr size_t kSigningKeyBytes = 32;
+// The public development key's kid (its key is 32 zero bytes).
+inline constexpr const char* kDevKid = "dev";
+// A kid of at least this many characters, all hex digits, is refused: it is
+// almost certainly key material pasted before the colon (artifact.md §9.1).
+inline constexpr size_t kHexLookingKidMinChars = 32;
 
 struct SigningKey {
   std::string kid;

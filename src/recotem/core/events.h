@@ -25,6 +25,7 @@ inline constexpr const char* kRecipeLoadErrorSkipped = "recipe_load_error_skippe
 inline constexpr const char* kRecipeSecurityViolationSkipped = "recipe_security_violation_skipped";
 inline constexpr const char* kRecipeDuplicateNameSkipped = "recipe_duplicate_name_skipped";
 inline constexpr const char* kRecipesDirectoryLoadedLenient = "recipes_directory_loaded_lenient";
+inline constexpr const char* kRecipesDirectoryLoaded = "recipes_directory_loaded";
 
 // train
 inline constexpr const char* kRecipeLockLocalOnly = "recipe_lock_local_only";
@@ -45,6 +46,8 @@ inline constexpr const char* kSearchStarted = "search_started";
 inline constexpr const char* kTrialDone = "trial_done";
 inline constexpr const char* kTuningComplete = "tuning_complete";
 inline constexpr const char* kSearchDone = "search_done";
+inline constexpr const char* kZeroScoreHitMetric = "zero_score_hit_metric";
+inline constexpr const char* kTuningAborted = "tuning_aborted";
 inline constexpr const char* kTrainingFinalModel = "training_final_model";
 inline constexpr const char* kFinalModelTrained = "final_model_trained";
 inline constexpr const char* kTrainDone = "train_done";
@@ -80,5 +83,9 @@ inline constexpr const char* kDevAllowUnsignedActive = "DEV_ALLOW_UNSIGNED_ACTIV
 inline constexpr const char* kArtifactWatcherStarted = "artifact_watcher_started";
 inline constexpr const char* kArtifactHotSwapped = "artifact_hot_swapped";
 inline constexpr const char* kArtifactLoadFailed = "artifact_load_failed";
+inline constexpr const char* kUnhandled500 = "unhandled_500";
+// Not in the original (uvicorn printed a banner instead): the bound address,
+// logged once the listener accepts connections.
+inline constexpr const char* kServeListening = "serve_listening";
 
 }  // namespace recotem::events

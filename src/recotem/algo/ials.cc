@@ -1,0 +1,311 @@
+#include "recotem/algo/ials.h"
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
+#include <stdexcept>
+
+#include "recotem/algo/hyper_params.h"
+#include "recotem/algo/ials_row_solver.h"
+#include "recotem/algo/parallel_for.h"
+
+namespace recotem {
+
+namespace {
+
+using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using Matrix = Eigen::MatrixXf;
+// Rows per work chunk when updating factors and when summing Gram matrices.
+constexpr int64_t kRowsPerChunk = 16;
+constexpr int64_t kGramRowsPerChunk = 4096;
+constexpr int64_t kMaxComponents = 100000;
+
+constexpr const char* kUserFactors = "user_factors";
+constexpr const char* kItemFactors = "item_factors";
+
+IALSParams ParseParams(const HyperParams& params) {
+  constexpr double kMax = std::numeric_limits<double>::max();
+  constexpr int64_t kMaxInt = std::numeric_limits<int32_t>::max();
+  ParamReader reader(params, IALSRecommender::kClassName);
+  IALSParams p;
+  p.n_components = reader.Int("n_components", p.n_components, 1, kMaxComponents);
+  p.alpha0 = reader.Double("alpha0", p.alpha0, 0.0, kMax);
+  p.reg = reader.Double("reg", p.reg, 0.0, kMax);
+  p.nu = reader.Double("nu", p.nu, 0.0, kMax);
+  p.confidence_scaling = reader.Choice("confidence_scaling", "none", {"none", "log"}) == "log"
+                             ? IALSParams::Scaling::kLog
+                             : IALSParams::Scaling::kNone;
+  p.epsilon = reader.Double("epsilon", p.epsilon, std::numeric_limits<double>::min(), kMax);
+  p.init_std = reader.Double("init_std", p.init_std, std::numeric_limits<double>::min(), kMax);
+  p.solver = reader.Choice("solver_type", "CG", {"CG", "CHOLESKY"}) == "CHOLESKY"
+                 ? IALSParams::Solver::kCholesky
+                 : IALSParams::Solver::kConjugateGradient;
+  p.max_cg_steps = reader.Int("max_cg_steps", p.max_cg_steps, 0, kMaxInt);
+  p.loss = reader.Choice("loss_type", "IALSPP", {"IALSPP", "ORIGINAL"}) == "ORIGINAL"
+               ? IALSParams::Loss::kOriginal
+               : IALSParams::Loss::kIalsPlusPlus;
+  double nu_star = reader.Double("nu_star", -1.0, 0.0, kMax);
+  if (nu_star >= 0.0) p.nu_star = nu_star;
+  p.random_seed = reader.Int("random_seed", p.random_seed, std::numeric_limits<int64_t>::min(),
+                             std::numeric_limits<int64_t>::max());
+  p.train_epochs = reader.Int("train_epochs", p.train_epochs, 0, kMaxInt);
+  p.prediction_time_max_cg_steps =
+      reader.Int("prediction_time_max_cg_steps", p.prediction_time_max_cg_steps, 0, kMaxInt);
+  reader.Finish();
+  return p;
+}
+
+std::mt19937 SeededRng(int64_t seed) {
+  auto bits = static_cast<uint64_t>(seed);
+  if (bits <= UINT32_MAX) return std::mt19937(static_cast<uint32_t>(bits));
+  std::seed_seq seq{static_cast<uint32_t>(bits), static_cast<uint32_t>(bits >> 32)};
+  return std::mt19937(seq);
+}
+
+// scale · FᵀF for the row-major n × k factors F, summed over fixed chunks
+// (so the result does not depend on the thread count).
+std::vector<float> ScaledGram(const std::vector<float>& factors, int64_t n, int64_t k, double scale,
+                              int n_threads) {
+  const int64_t n_chunks = (n + kGramRowsPerChunk - 1) / kGramRowsPerChunk;
+  std::vector<Matrix> partial(static_cast<size_t>(n_chunks));
+  ParallelFor(n_chunks, 1, n_threads, [&](int64_t begin, int64_t end, int) {
+    for (int64_t c = begin; c < end; ++c) {
+      const int64_t first = c * kGramRowsPerChunk;
+      const int64_t rows = std::min(n, first + kGramRowsPerChunk) - first;
+      Eigen::Map<const RowMatrix> f(factors.data() + first * k, rows, k);
+      partial[c].noalias() = f.transpose() * f;
+    }
+  });
+  Matrix sum = Matrix::Zero(k, k);
+  for (const Matrix& m : partial) sum += m;
+  sum *= static_cast<float>(scale);
+  std::vector<float> out(static_cast<size_t>(k * k));
+  Eigen::Map<Matrix>(out.data(), k, k) = sum;
+  return out;
+}
+
+int64_t MaxRowLength(const CsrMatrix& m) {
+  int64_t longest = 0;
+  for (int32_t r = 0; r < m.n_rows; ++r) longest = std::max(longest, m.indptr[r + 1] - m.indptr[r]);
+  return longest;
+}
+
+// One side of the epoch with its per-thread solvers, kept across epochs so
+// their (possibly large) buffers are allocated once per fit.
+struct SideUpdater {
+  IalsSide side;
+  int64_t longest = 0;
+  std::vector<std::unique_ptr<IalsRowSolver>> solvers;
+};
+
+// Updates every row of `factors` (side.rows->n_rows × k), warm-started.
+void UpdateSide(SideUpdater& updater, int64_t cg_steps, std::vector<float>& factors,
+                const FitOptions& options) {
+  const IalsSide& side = updater.side;
+  const int32_t n_rows = side.rows->n_rows;
+  const int workers = ParallelWorkers(n_rows, kRowsPerChunk, options.n_threads);
+  auto& solvers = updater.solvers;
+  if (solvers.size() < static_cast<size_t>(workers)) solvers.resize(static_cast<size_t>(workers));
+  ParallelFor(n_rows, kRowsPerChunk, options.n_threads, [&](int64_t begin, int64_t end, int w) {
+    if (options.stop.stop_requested()) throw FitCancelled();
+    if (!solvers[w]) solvers[w] = std::make_unique<IalsRowSolver>(side, updater.longest);
+    for (int64_t row = begin; row < end; ++row) {
+      solvers[w]->Solve(static_cast<int32_t>(row), cg_steps, /*warm_start=*/true,
+                        factors.data() + row * side.k);
+    }
+  });
+}
+
+IalsSide MakeSide(const IALSParams& p, const CsrMatrix& rows, double reg) {
+  IalsSide side;
+  side.rows = &rows;
+  side.k = p.n_components;
+  side.alpha0 = p.alpha0;
+  side.reg = reg;
+  side.nu = p.nu;
+  side.beta = p.loss == IALSParams::Loss::kOriginal ? static_cast<float>(p.alpha0) : 0.0f;
+  side.log_confidence = p.confidence_scaling == IALSParams::Scaling::kLog;
+  side.epsilon = p.epsilon;
+  side.cholesky = p.solver == IALSParams::Solver::kCholesky;
+  return side;
+}
+
+// Σ_u (nnz_u + α0·n_items)^ν + Σ_i (nnz_i + α0·n_users)^ν (nu_star rescaling).
+double RegularisationMass(const CsrMatrix& x, const CsrMatrix& xt, double alpha0, double nu) {
+  double mass = 0;
+  for (int32_t u = 0; u < x.n_rows; ++u) {
+    mass += std::pow(static_cast<double>(x.indptr[u + 1] - x.indptr[u]) + alpha0 * x.n_cols, nu);
+  }
+  for (int32_t i = 0; i < xt.n_rows; ++i) {
+    mass += std::pow(static_cast<double>(xt.indptr[i + 1] - xt.indptr[i]) + alpha0 * x.n_rows, nu);
+  }
+  return mass;
+}
+
+}  // namespace
+
+IALSRecommender::IALSRecommender(const HyperParams& params) : params_(ParseParams(params)) {}
+
+recotem::SearchSpace IALSRecommender::SearchSpace() {
+  return {
+      ParamDistribution::IntUniform("n_components", 4, 300),
+      ParamDistribution::FloatLog("alpha0", 3e-3, 1.0),
+      ParamDistribution::FloatLog("reg", 1e-4, 1e-1),
+  };
+}
+
+std::vector<std::string> IALSRecommender::ParameterNames() {
+  return {"n_components",
+          "alpha0",
+          "reg",
+          "nu",
+          "confidence_scaling",
+          "epsilon",
+          "init_std",
+          "solver_type",
+          "max_cg_steps",
+          "loss_type",
+          "nu_star",
+          "random_seed",
+          "train_epochs",
+          "prediction_time_max_cg_steps"};
+}
+
+HyperParams IALSRecommender::params() const {
+  const IALSParams& p = params_;
+  HyperParams out = HyperParams::object();
+  out["n_components"] = p.n_components;
+  out["alpha0"] = p.alpha0;
+  out["reg"] = p.reg;
+  out["nu"] = p.nu;
+  out["confidence_scaling"] = p.confidence_scaling == IALSParams::Scaling::kLog ? "log" : "none";
+  out["epsilon"] = p.epsilon;
+  out["init_std"] = p.init_std;
+  out["solver_type"] = p.solver == IALSParams::Solver::kCholesky ? "CHOLESKY" : "CG";
+  out["max_cg_steps"] = p.max_cg_steps;
+  out["loss_type"] = p.loss == IALSParams::Loss::kOriginal ? "ORIGINAL" : "IALSPP";
+  out["nu_star"] = p.nu_star ? HyperParams(*p.nu_star) : HyperParams(nullptr);
+  out["random_seed"] = p.random_seed;
+  out["train_epochs"] = user_factors_.empty() ? p.train_epochs : epochs_trained_;
+  out["prediction_time_max_cg_steps"] = p.prediction_time_max_cg_steps;
+  return out;
+}
+
+void IALSRecommender::FitWithOptions(const CsrMatrix& user_items, const FitOptions& options) {
+  const IALSParams& p = params_;
+  const int64_t k = p.n_components;
+  n_users_ = user_items.n_rows;
+  n_items_ = user_items.n_cols;
+  const CsrMatrix item_users = user_items.Transposed();
+  // Initialisation: U then V, each from its own generator seeded alike.
+  const float init_scale = static_cast<float>(p.init_std / std::sqrt(static_cast<double>(k)));
+  auto init = [&](std::vector<float>& f, int64_t n_rows) {
+    std::mt19937 rng = SeededRng(p.random_seed);
+    std::normal_distribution<float> normal(0.0f, init_scale);
+    f.resize(static_cast<size_t>(n_rows * k));
+    for (float& v : f) v = normal(rng);
+  };
+  init(user_factors_, n_users_);
+  init(item_factors_, n_items_);
+
+  double reg = p.reg;
+  if (p.nu_star) {
+    reg *= RegularisationMass(user_items, item_users, p.alpha0, *p.nu_star) /
+           RegularisationMass(user_items, item_users, p.alpha0, p.nu);
+  }
+  SideUpdater users{MakeSide(p, user_items, reg), MaxRowLength(user_items), {}};
+  SideUpdater items{MakeSide(p, item_users, reg), MaxRowLength(item_users), {}};
+  const int64_t max_epochs = options.max_epochs > 0 ? options.max_epochs : p.train_epochs;
+  epochs_trained_ = 0;
+  // item_gram_ (alpha0 · VᵀV) is both the users' P and what ScoreProfiles
+  // needs, so it is kept current after every epoch.
+  UpdateItemGram(options.n_threads);
+  for (int64_t epoch = 0; epoch < max_epochs; ++epoch) {
+    if (options.stop.stop_requested()) throw FitCancelled();
+    users.side.other = item_factors_.data();
+    users.side.gram = item_gram_.data();
+    users.side.gram_version = static_cast<uint64_t>(epoch) + 1;
+    UpdateSide(users, p.max_cg_steps, user_factors_, options);
+    std::vector<float> user_gram =
+        ScaledGram(user_factors_, n_users_, k, p.alpha0, options.n_threads);
+    items.side.other = user_factors_.data();
+    items.side.gram = user_gram.data();
+    items.side.gram_version = static_cast<uint64_t>(epoch) + 1;
+    UpdateSide(items, p.max_cg_steps, item_factors_, options);
+    UpdateItemGram(options.n_threads);
+    epochs_trained_ = epoch + 1;
+    if (options.on_epoch &&
+        options.on_epoch(static_cast<int>(epochs_trained_)) == EpochVerdict::kStop) {
+      break;
+    }
+  }
+}
+
+void IALSRecommender::UpdateItemGram(int n_threads) {
+  item_gram_ = ScaledGram(item_factors_, n_items_, params_.n_components, params_.alpha0, n_threads);
+}
+
+void IALSRecommender::ScoreUsers(const CsrMatrix& /*interactions*/, std::span<const int32_t> users,
+                                 std::span<float> out) const {
+  const int64_t k = params_.n_components;
+  if (out.size() != users.size() * static_cast<size_t>(n_items_)) {
+    throw std::invalid_argument("IALSRecommender: output buffer has the wrong size");
+  }
+  RowMatrix block(static_cast<int64_t>(users.size()), k);
+  for (size_t r = 0; r < users.size(); ++r) {
+    if (users[r] < 0 || users[r] >= n_users_) {
+      throw std::invalid_argument("IALSRecommender: unknown user row");
+    }
+    block.row(static_cast<int64_t>(r)) =
+        Eigen::Map<const Eigen::RowVectorXf>(user_factors_.data() + users[r] * k, k);
+  }
+  Eigen::Map<const RowMatrix> v(item_factors_.data(), n_items_, k);
+  Eigen::Map<RowMatrix> scores(out.data(), static_cast<int64_t>(users.size()), n_items_);
+  scores.noalias() = block * v.transpose();
+}
+
+void IALSRecommender::ScoreProfiles(const CsrMatrix& profiles, std::span<float> out) const {
+  const int64_t k = params_.n_components;
+  if (profiles.n_cols != n_items_ ||
+      out.size() != static_cast<size_t>(profiles.n_rows) * static_cast<size_t>(n_items_)) {
+    throw std::invalid_argument("IALSRecommender: profiles or output have the wrong shape");
+  }
+  IalsSide side = MakeSide(params_, profiles, params_.reg);
+  side.other = item_factors_.data();
+  side.gram = item_gram_.data();
+  side.cholesky = false;  // new users are always solved by CG (algorithms.md §2.4)
+  IalsRowSolver solver(side, MaxRowLength(profiles));
+  RowMatrix embeddings(profiles.n_rows, k);
+  for (int32_t r = 0; r < profiles.n_rows; ++r) {
+    solver.Solve(r, params_.prediction_time_max_cg_steps, /*warm_start=*/false,
+                 embeddings.row(r).data());
+  }
+  Eigen::Map<const RowMatrix> v(item_factors_.data(), n_items_, k);
+  Eigen::Map<RowMatrix> scores(out.data(), profiles.n_rows, n_items_);
+  scores.noalias() = embeddings * v.transpose();
+}
+
+void IALSRecommender::Save(TensorMap& out) const {
+  const int64_t k = params_.n_components;
+  SaveHyperParams(params(), out);
+  out.Put<float>(kUserFactors, std::span<const float>(user_factors_), {n_users_, k});
+  out.Put<float>(kItemFactors, std::span<const float>(item_factors_), {n_items_, k});
+}
+
+void IALSRecommender::Load(const TensorMap& in, int32_t n_items) {
+  IALSParams p = ParseParams(LoadHyperParams(in));
+  const int64_t k = p.n_components;
+  std::vector<float> items = in.Get<float>(kItemFactors, {n_items, k});
+  std::vector<float> users = in.Get<float>(kUserFactors, {-1, k});
+  params_ = p;
+  epochs_trained_ = p.train_epochs;
+  n_items_ = n_items;
+  n_users_ = static_cast<int32_t>(users.size() / static_cast<size_t>(k));
+  user_factors_ = std::move(users);
+  item_factors_ = std::move(items);
+  UpdateItemGram(1);
+}
+
+}  // namespace recotem

@@ -1,0 +1,314 @@
+#include "recotem/algo/ials_row_solver.h"
+
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace recotem {
+
+namespace {
+
+// CG stops once ‖r‖² falls to this (‖r‖ ≤ 1e-10, algorithms.md §2.3).
+constexpr float kCgResidualSquaredTolerance = 1e-20f;
+// Factor vectors are padded to a multiple of kLane floats; the column-major
+// products work on blocks of kDotBlock rows.
+constexpr int64_t kLane = 16;
+constexpr int64_t kWideLane = 64;
+// Factor matrices up to this size are read in place instead of gathered.
+constexpr int64_t kDirectMaxBytes = int64_t{1} << 20;
+// Gather prefetches the factor row this many entries ahead.
+constexpr int64_t kPrefetchDistance = 8;
+constexpr int64_t kCacheLine = 64;
+// RowDots pads a final partial block of at least this many rows.
+constexpr int64_t kMinPaddedTail = 6;
+// Gathered rows per fused block of A·v (≤ 16 KiB at k = 64).
+constexpr int64_t kRowsPerBlock = 64;
+
+int64_t RoundUp(int64_t n, int64_t multiple) { return (n + multiple - 1) / multiple * multiple; }
+
+// 16 floats as one value (GCC vector extension: one AVX-512 register, or
+// several narrower ones on older targets), so accumulators stay in registers.
+// Lanes() views 16 floats in place at any float alignment; no function
+// takes or returns a Vec16 by value (that would change the ABI on targets
+// without AVX-512).
+typedef float Vec16 __attribute__((vector_size(64)));
+typedef float UnalignedVec16 __attribute__((vector_size(64), aligned(4), may_alias));
+
+inline const UnalignedVec16& Lanes(const float* p) {
+  return *reinterpret_cast<const UnalignedVec16*>(p);
+}
+inline UnalignedVec16& Lanes(float* p) { return *reinterpret_cast<UnalignedVec16*>(p); }
+
+// out[0, 16·N) += Σ_e w[e] · rows[e][offset, offset + 16·N). Even and odd
+// rows go to separate accumulators to halve the FMA dependency chains.
+template <int N>
+void AccumulateBlock(const float* const* rows, int64_t offset, const float* w, int64_t n,
+                     float* out) {
+  Vec16 even[N], odd[N];
+  for (int j = 0; j < N; ++j) {
+    even[j] = Lanes(out + 16 * j);
+    odd[j] = Vec16{};
+  }
+  int64_t e = 0;
+  for (; e + 1 < n; e += 2) {
+    const float w0 = w[e], w1 = w[e + 1];
+    const float* r0 = rows[e] + offset;
+    const float* r1 = rows[e + 1] + offset;
+#pragma GCC unroll 4
+    for (int j = 0; j < N; ++j) {
+      even[j] += w0 * Lanes(r0 + 16 * j);
+      odd[j] += w1 * Lanes(r1 + 16 * j);
+    }
+  }
+  if (e < n) {
+    const float* r0 = rows[e] + offset;
+#pragma GCC unroll 4
+    for (int j = 0; j < N; ++j) even[j] += w[e] * Lanes(r0 + 16 * j);
+  }
+  for (int j = 0; j < N; ++j) Lanes(out + 16 * j) = even[j] + odd[j];
+}
+
+float HorizontalSum(const Vec16& v) {
+  typedef float Vec8 __attribute__((vector_size(32)));
+  typedef float Vec4 __attribute__((vector_size(16)));
+  Vec8 s8 = __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7) +
+            __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
+  Vec4 s4 =
+      __builtin_shufflevector(s8, s8, 0, 1, 2, 3) + __builtin_shufflevector(s8, s8, 4, 5, 6, 7);
+  return (s4[0] + s4[2]) + (s4[1] + s4[3]);
+}
+
+// Sums each of 16 vectors: out[r] = Σ_lanes a[r]. A shuffle tree across the
+// rows (halving the partial sums per row at each level) costs about three
+// operations per row instead of a full horizontal reduction each.
+void SumLanesOfSixteen(const Vec16 (&a)[16], float* out) {
+  Vec16 b[8], c[4], d[2];
+  for (int p = 0; p < 8; ++p) {
+    b[p] = __builtin_shufflevector(a[2 * p], a[2 * p + 1], 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19,
+                                   20, 21, 22, 23) +
+           __builtin_shufflevector(a[2 * p], a[2 * p + 1], 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26,
+                                   27, 28, 29, 30, 31);
+  }
+  for (int q = 0; q < 4; ++q) {
+    c[q] = __builtin_shufflevector(b[2 * q], b[2 * q + 1], 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19,
+                                   24, 25, 26, 27) +
+           __builtin_shufflevector(b[2 * q], b[2 * q + 1], 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22,
+                                   23, 28, 29, 30, 31);
+  }
+  for (int r = 0; r < 2; ++r) {
+    d[r] = __builtin_shufflevector(c[2 * r], c[2 * r + 1], 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21,
+                                   24, 25, 28, 29) +
+           __builtin_shufflevector(c[2 * r], c[2 * r + 1], 2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22,
+                                   23, 26, 27, 30, 31);
+  }
+  Lanes(out) = __builtin_shufflevector(d[0], d[1], 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24,
+                                       26, 28, 30) +
+               __builtin_shufflevector(d[0], d[1], 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25,
+                                       27, 29, 31);
+}
+
+// out[e] = rows[e] · v for n rows of kp floats (kp % kLane == 0): blocks of
+// 16 rows accumulate in 16 registers and are reduced together. A final
+// partial block of at least kMinPaddedTail rows is completed with `zero`
+// rows (out must then have room for the whole block); shorter tails are
+// reduced row by row.
+void RowDots(const float* const* rows, int64_t n, int64_t kp, const float* v, const float* zero,
+             float* out) {
+  int64_t e = 0;
+  const float* padded[16];
+  for (; e < n; e += kLane) {
+    const int64_t in_block = std::min<int64_t>(kLane, n - e);
+    if (in_block < kMinPaddedTail) break;
+    const float* const* block = rows + e;
+    if (in_block < kLane) {
+      for (int r = 0; r < 16; ++r) padded[r] = r < in_block ? rows[e + r] : zero;
+      block = padded;
+    }
+    Vec16 acc[16];
+    for (int r = 0; r < 16; ++r) acc[r] = Vec16{};
+    for (int64_t i = 0; i < kp; i += kLane) {
+      const Vec16 vi = Lanes(v + i);
+#pragma GCC unroll 16
+      for (int r = 0; r < 16; ++r) acc[r] += Lanes(block[r] + i) * vi;
+    }
+    SumLanesOfSixteen(acc, out + e);
+  }
+  for (; e < n; ++e) {
+    const float* row = rows[e];
+    Vec16 acc = Lanes(row) * Lanes(v);
+    for (int64_t i = kLane; i < kp; i += kLane) acc += Lanes(row + i) * Lanes(v + i);
+    out[e] = HorizontalSum(acc);
+  }
+}
+
+// out[0, kp) += Σ_e w[e] · rows[e] for n rows of kp floats (kp % kLane == 0).
+void AccumulateRows(const float* const* rows, const float* w, int64_t n, int64_t kp, float* out) {
+  int64_t k0 = 0;
+  for (; k0 + kWideLane <= kp; k0 += kWideLane) AccumulateBlock<4>(rows, k0, w, n, out + k0);
+  for (; k0 < kp; k0 += kLane) AccumulateBlock<1>(rows, k0, w, n, out + k0);
+}
+
+float Dot(const float* a, const float* b, int64_t n) {
+  float sum = 0.0f;
+#pragma omp simd reduction(+ : sum)
+  for (int64_t j = 0; j < n; ++j) sum += a[j] * b[j];
+  return sum;
+}
+
+}  // namespace
+
+IalsRowSolver::IalsRowSolver(const IalsSide& side, int64_t max_nnz)
+    : side_(side), kp_(RoundUp(std::max<int64_t>(side.k, 1), kLane)) {
+  const int64_t max_ld = std::max<int64_t>(max_nnz, 1);
+  gram_.assign(static_cast<size_t>(kp_ * kp_), 0.0f);
+  CopyGram();
+  // Rows are read in place when they need no padding, are not needed
+  // contiguously (Cholesky) and the whole factor matrix fits in the L2 cache;
+  // otherwise they are gathered into a padded contiguous copy.
+  direct_ =
+      side.k % kLane == 0 && !side.cholesky &&
+      static_cast<int64_t>(side.rows->n_cols) * side.k * static_cast<int64_t>(sizeof(float)) <=
+          kDirectMaxBytes;
+  if (!direct_) row_major_.assign(static_cast<size_t>(max_ld * kp_), 0.0f);
+  rows_.assign(static_cast<size_t>(max_ld), nullptr);
+  gram_rows_.resize(static_cast<size_t>(kp_));
+  for (int64_t j = 0; j < kp_; ++j) gram_rows_[j] = gram_.data() + j * kp_;
+  confidence_.assign(static_cast<size_t>(max_ld), 0.0f);
+  weights_.assign(static_cast<size_t>(max_ld), 0.0f);
+  dots_.assign(static_cast<size_t>(RoundUp(max_ld, kLane)), 0.0f);
+  zero_row_.assign(static_cast<size_t>(kp_), 0.0f);
+  for (std::vector<float>* v : {&b_, &x_, &r_, &p_, &ap_})
+    v->assign(static_cast<size_t>(kp_), 0.0f);
+}
+
+void IalsRowSolver::CopyGram() {
+  const int64_t k = side_.k;
+  for (int64_t j = 0; j < k; ++j) {
+    std::copy(side_.gram + j * k, side_.gram + (j + 1) * k, gram_.data() + j * kp_);
+  }
+  gram_version_ = side_.gram_version;
+}
+
+void IalsRowSolver::Gather(int32_t row, int64_t nnz) {
+  const int64_t k = side_.k;
+  std::span<const int32_t> items = side_.rows->RowIndices(row);
+  std::span<const float> values = side_.rows->RowValues(row);
+  nnz_ = nnz;
+  for (int64_t e = 0; e < nnz; ++e) {
+    // The factor rows are scattered over memory (e.g. users of a popular
+    // item): request a later row while copying this one.
+    if (!direct_ && e + kPrefetchDistance < nnz) {
+      const char* ahead = reinterpret_cast<const char*>(
+          side_.other + static_cast<int64_t>(items[e + kPrefetchDistance]) * k);
+      for (int64_t byte = 0; byte < k * static_cast<int64_t>(sizeof(float)); byte += kCacheLine) {
+        __builtin_prefetch(ahead + byte);
+      }
+    }
+    const float* source = side_.other + static_cast<int64_t>(items[e]) * k;
+    if (direct_) {
+      rows_[e] = source;
+    } else {
+      float* target = row_major_.data() + e * kp_;
+#pragma omp simd
+      for (int64_t i = 0; i < k; ++i) target[i] = source[i];
+      rows_[e] = target;
+    }
+    const float x = values[e];
+    confidence_[e] = side_.log_confidence
+                         ? static_cast<float>(std::log1p(static_cast<double>(x) / side_.epsilon))
+                         : x;
+    weights_[e] = confidence_[e] + side_.beta;
+  }
+  const double mass =
+      side_.alpha0 * static_cast<double>(side_.rows->n_cols) + static_cast<double>(nnz);
+  lambda_ = static_cast<float>(side_.reg * (side_.nu == 1.0 ? mass : std::pow(mass, side_.nu)));
+}
+
+void IalsRowSolver::Apply(const float* v, bool minus_b, float* out) {
+#pragma omp simd
+  for (int64_t i = 0; i < kp_; ++i) out[i] = lambda_ * v[i];
+  AccumulateRows(gram_rows_.data(), v, kp_, kp_, out);  // P is symmetric: row j = column j
+  // Blocks of rows small enough to stay in L1 between the two passes, so a
+  // long row's gathered factors stream from memory once per product.
+  for (int64_t e0 = 0; e0 < nnz_; e0 += kRowsPerBlock) {
+    const int64_t n = std::min(kRowsPerBlock, nnz_ - e0);
+    const float* const* rows = rows_.data() + e0;
+    float* dots = dots_.data() + e0;
+    RowDots(rows, n, kp_, v, zero_row_.data(), dots);
+    if (minus_b) {
+      // b = Σ_e w_e y_e rides along: A v − b = … + Σ_e (c_e (y_e·v) − w_e) y_e.
+      for (int64_t e = 0; e < n; ++e) dots[e] = dots[e] * confidence_[e0 + e] - weights_[e0 + e];
+    } else {
+      for (int64_t e = 0; e < n; ++e) dots[e] *= confidence_[e0 + e];
+    }
+    AccumulateRows(rows, dots, n, kp_, out);
+  }
+}
+
+void IalsRowSolver::SolveCholesky(float lambda, float* x_row) {
+  using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  const int64_t k = side_.k;
+  Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>> y(row_major_.data(), nnz_, k,
+                                                         Eigen::OuterStride<>(kp_));
+  Eigen::Map<const Eigen::VectorXf> c(confidence_.data(), nnz_);
+  Eigen::MatrixXf a = Eigen::Map<const Eigen::MatrixXf>(side_.gram, k, k);
+  a.noalias() += y.transpose() * c.asDiagonal() * y;
+  a.diagonal().array() += lambda;
+  Eigen::Map<Eigen::VectorXf>(x_row, k) =
+      a.llt().solve(Eigen::Map<const Eigen::VectorXf>(b_.data(), k));
+}
+
+void IalsRowSolver::Solve(int32_t row, int64_t cg_steps, bool warm_start, float* x_row) {
+  const int64_t k = side_.k;
+  if (gram_version_ != side_.gram_version) CopyGram();
+  const int64_t nnz = side_.rows->indptr[row + 1] - side_.rows->indptr[row];
+  if (nnz == 0) {
+    std::fill(x_row, x_row + k, 0.0f);
+    return;
+  }
+  Gather(row, nnz);
+  if (side_.cholesky || !warm_start) {
+    std::fill(b_.begin(), b_.end(), 0.0f);
+    AccumulateRows(rows_.data(), weights_.data(), nnz_, kp_, b_.data());
+  }
+  if (side_.cholesky) {
+    SolveCholesky(lambda_, x_row);
+    return;
+  }
+  float* x = x_.data();
+  float* r = r_.data();
+  float* dir = p_.data();
+  float* a_dir = ap_.data();
+  if (warm_start) {
+    std::copy(x_row, x_row + k, x);
+    Apply(x, /*minus_b=*/true, a_dir);  // A x − b in one pass over the rows
+    for (int64_t j = 0; j < kp_; ++j) r[j] = -a_dir[j];
+  } else {
+    std::fill(x_.begin(), x_.end(), 0.0f);
+    std::copy(b_.begin(), b_.end(), r);
+  }
+  std::copy(r, r + kp_, dir);
+  float rs = Dot(r, r, kp_);
+  const int64_t steps = cg_steps > 0 ? cg_steps : k;
+  for (int64_t it = 0; it < steps && rs > kCgResidualSquaredTolerance; ++it) {
+    Apply(dir, /*minus_b=*/false, a_dir);
+    const float p_ap = Dot(dir, a_dir, kp_);
+    if (!(p_ap > 0.0f) || !std::isfinite(p_ap)) break;  // singular direction: keep x
+    const float alpha = rs / p_ap;
+#pragma omp simd
+    for (int64_t j = 0; j < kp_; ++j) {
+      x[j] += alpha * dir[j];
+      r[j] -= alpha * a_dir[j];
+    }
+    const float rs_new = Dot(r, r, kp_);
+    const float ratio = rs_new / rs;
+#pragma omp simd
+    for (int64_t j = 0; j < kp_; ++j) dir[j] = r[j] + ratio * dir[j];
+    rs = rs_new;
+  }
+  std::copy(x, x + k, x_row);
+}
+
+}  // namespace recotem

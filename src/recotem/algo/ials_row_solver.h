@@ -1,0 +1,75 @@
+// IalsRowSolver: the per-row least-squares step of IALS (algorithms.md
+// §2.2–2.3). For row r of one side (a user against fixed item factors, or an
+// item against fixed user factors) it solves
+//   A_r x = b_r,  A_r = P + Σ_{e∈S_r} c_e v_e v_eᵀ + λ_r I,  b_r = Σ_e (β + c_e) v_e
+// with λ_r = reg · (alpha0 · n_other + nnz_r)^nu, either by conjugate
+// gradient (never forming A) or by an exact Cholesky solve. Rows with no
+// entry get x = 0.
+//
+// The CG products run on the row's factor vectors padded to a multiple of 16
+// floats (a gathered copy, or the factors in place when k is such a multiple
+// and they fit in cache), with the accumulators of P·v, Y·v and Yᵀ(c ∘ Yv)
+// held in vector registers. The padding stays zero through CG, so the result
+// is that of the unpadded system.
+//
+// One solver per thread: it owns its scratch buffers.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "recotem/core/csr_matrix.h"
+
+namespace recotem {
+
+// Everything fixed during one half-epoch.
+struct IalsSide {
+  const CsrMatrix* rows = nullptr;  // this side's interactions (rows × n_other)
+  const float* other = nullptr;     // fixed factors, row-major n_other × k
+  int64_t k = 0;
+  const float* gram = nullptr;  // P = alpha0 · OᵀO (k × k, symmetric)
+  uint64_t gram_version = 0;    // bump whenever `gram` changes
+  double alpha0 = 0;
+  double reg = 0;  // effective reg (nu_star-adjusted)
+  double nu = 1;
+  float beta = 0;               // 0 for the iALS++ loss, alpha0 for ORIGINAL
+  bool log_confidence = false;  // c = ln(1 + x / epsilon) instead of x
+  double epsilon = 1;
+  bool cholesky = false;
+};
+
+class IalsRowSolver {
+ public:
+  // Scratch for rows of up to `max_nnz` entries. `side` must outlive this.
+  IalsRowSolver(const IalsSide& side, int64_t max_nnz);
+
+  // Solves row `row` into x_row (k floats). With `warm_start`, x_row's
+  // current value is CG's starting point, else zero. `cg_steps` ≤ 0 means k.
+  // The side's rows, factors and gram may change between calls (same k and
+  // no row longer than max_nnz); a new gram must come with a new
+  // gram_version.
+  void Solve(int32_t row, int64_t cg_steps, bool warm_start, float* x_row);
+
+ private:
+  void CopyGram();
+  void Gather(int32_t row, int64_t nnz);
+  // out = A v, or A v − b with minus_b (padded vectors).
+  void Apply(const float* v, bool minus_b, float* out);
+  void SolveCholesky(float lambda, float* x_row);
+
+  const IalsSide& side_;
+  int64_t kp_ = 0;   // k rounded up to the vector block
+  int64_t nnz_ = 0;  // entries of the current row
+  float lambda_ = 0;
+  uint64_t gram_version_ = 0;
+  std::vector<float> gram_;         // P padded to kp × kp
+  bool direct_ = false;             // rows_ point into side_.other
+  std::vector<const float*> rows_;  // the row's factor vectors (kp floats each)
+  std::vector<const float*> gram_rows_;
+  std::vector<float> row_major_;  // gathered, padded factors (nnz × kp)
+  std::vector<float> confidence_, weights_, dots_;
+  std::vector<float> zero_row_;  // kp zeros, pads partial blocks of rows
+  std::vector<float> b_, x_, r_, p_, ap_;
+};
+
+}  // namespace recotem

@@ -1,0 +1,90 @@
+// SelectTopK: the k best entries of a score row by partial selection, in
+// O(n + k log k) for the typical row (one comparison per rejected entry).
+// Order: higher score first, equal scores by lower index first, so the
+// result is deterministic. NaN ranks as −∞. Used by the evaluator, by the
+// similarity learners (top-k neighbours per row) and by serving.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <utility>
+#include <vector>
+
+namespace recotem {
+
+template <typename T>
+struct ScoredIndex {
+  T score;
+  int32_t index;
+};
+
+// True when (sa, ia) ranks before (sb, ib).
+template <typename T>
+inline bool RanksBefore(T sa, int32_t ia, T sb, int32_t ib) {
+  return sa > sb || (sa == sb && ia < ib);
+}
+
+// Writes the min(k, scores.size()) best entries of `scores` into `out`,
+// best first. `out` is cleared first; its capacity is reused.
+template <typename T>
+void SelectTopK(std::span<const T> scores, size_t k, std::vector<ScoredIndex<T>>& out) {
+  out.clear();
+  const size_t n = scores.size();
+  k = std::min(k, n);
+  if (k == 0) return;
+  auto key = [](T s) { return std::isnan(s) ? -std::numeric_limits<T>::infinity() : s; };
+  // Heap ordered so that the worst kept entry is on top.
+  auto worse_on_top = [](const ScoredIndex<T>& a, const ScoredIndex<T>& b) {
+    return RanksBefore(a.score, a.index, b.score, b.index);
+  };
+  out.reserve(k);
+  for (size_t i = 0; i < k; ++i) out.push_back({key(scores[i]), static_cast<int32_t>(i)});
+  std::make_heap(out.begin(), out.end(), worse_on_top);
+  T worst = out.front().score;
+  for (size_t i = k; i < n; ++i) {
+    // Indices grow, so an equal score never beats a kept entry.
+    if (scores[i] > worst) {
+      std::pop_heap(out.begin(), out.end(), worse_on_top);
+      out.back() = {scores[i], static_cast<int32_t>(i)};
+      std::push_heap(out.begin(), out.end(), worse_on_top);
+      worst = out.front().score;
+    }
+  }
+  std::sort_heap(out.begin(), out.end(), worse_on_top);
+}
+
+// Writes into `kept` the positions of the same min(k, n) entries SelectTopK
+// would choose, in ascending position order (what a sparse row needs). Linear
+// time: the k-th best value is found by nth_element on a copy (`scratch`).
+template <typename T>
+void SelectTopKPositions(std::span<const T> scores, size_t k, std::vector<T>& scratch,
+                         std::vector<int32_t>& kept) {
+  kept.clear();
+  const size_t n = scores.size();
+  k = std::min(k, n);
+  if (k == 0) return;
+  auto key = [](T s) { return std::isnan(s) ? -std::numeric_limits<T>::infinity() : s; };
+  scratch.resize(n);
+  for (size_t i = 0; i < n; ++i) scratch[i] = key(scores[i]);
+  std::nth_element(scratch.begin(), scratch.begin() + static_cast<std::ptrdiff_t>(k - 1),
+                   scratch.end(), [](T a, T b) { return a > b; });
+  const T threshold = scratch[k - 1];
+  size_t above = 0;
+  for (size_t i = 0; i < n; ++i) above += key(scores[i]) > threshold ? 1 : 0;
+  size_t ties_left = k - above;  // entries equal to the threshold, lowest positions first
+  kept.reserve(k);
+  for (size_t i = 0; i < n; ++i) {
+    const T s = key(scores[i]);
+    bool take = s > threshold;
+    if (!take && s == threshold && ties_left > 0) {
+      take = true;
+      --ties_left;
+    }
+    if (take) kept.push_back(static_cast<int32_t>(i));
+  }
+}
+
+}  // namespace recotem

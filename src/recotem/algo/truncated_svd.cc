@@ -1,0 +1,187 @@
+#include "recotem/algo/truncated_svd.h"
+
+#include <Eigen/Core>
+#include <Eigen/QR>
+#include <Eigen/SVD>
+#include <algorithm>
+#include <limits>
+#include <random>
+#include <stdexcept>
+
+#include "recotem/algo/hyper_params.h"
+#include "recotem/algo/parallel_for.h"
+#include "recotem/core/log.h"
+
+namespace recotem {
+
+namespace {
+
+using RowMatrixD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using RowMatrixF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+constexpr int64_t kRowsPerChunk = 256;
+constexpr const char* kUserEmbeddings = "user_embeddings";
+constexpr const char* kItemComponents = "item_components";
+// Warning logged when n_components is capped (algorithms.md §9).
+constexpr const char* kEventComponentsReduced = "truncated_svd_components_reduced";
+
+// out (m.n_rows × d) = m · dense, m sparse (rows × cols), dense cols × d.
+RowMatrixD SparseTimesDense(const CsrMatrix& m, const RowMatrixD& dense, int n_threads) {
+  const int64_t d = dense.cols();
+  RowMatrixD out = RowMatrixD::Zero(m.n_rows, d);
+  ParallelFor(m.n_rows, kRowsPerChunk, n_threads, [&](int64_t begin, int64_t end, int) {
+    for (int64_t r = begin; r < end; ++r) {
+      double* target = out.data() + r * d;
+      for (int64_t k = m.indptr[r]; k < m.indptr[r + 1]; ++k) {
+        const double value = m.values[k];
+        const double* source = dense.data() + static_cast<int64_t>(m.indices[k]) * d;
+#pragma omp simd
+        for (int64_t j = 0; j < d; ++j) target[j] += value * source[j];
+      }
+    }
+  });
+  return out;
+}
+
+// An orthonormal basis of the columns of `a` (thin Householder QR).
+RowMatrixD Orthonormalize(const RowMatrixD& a) {
+  Eigen::HouseholderQR<Eigen::MatrixXd> qr(a);
+  Eigen::MatrixXd thin = qr.householderQ() * Eigen::MatrixXd::Identity(a.rows(), a.cols());
+  return thin;
+}
+
+std::mt19937 SeededRng(int64_t seed) {
+  auto bits = static_cast<uint64_t>(seed);
+  if (bits <= UINT32_MAX) return std::mt19937(static_cast<uint32_t>(bits));
+  std::seed_seq seq{static_cast<uint32_t>(bits), static_cast<uint32_t>(bits >> 32)};
+  return std::mt19937(seq);
+}
+
+}  // namespace
+
+TruncatedSVDRecommender::TruncatedSVDRecommender(const HyperParams& params) {
+  ParamReader reader(params, kClassName);
+  n_components_ = reader.Int("n_components", kTruncatedSvdDefaultComponents, 1,
+                             std::numeric_limits<int32_t>::max());
+  random_seed_ = reader.Int("random_seed", 0, std::numeric_limits<int64_t>::min(),
+                            std::numeric_limits<int64_t>::max());
+  reader.Finish();
+}
+
+recotem::SearchSpace TruncatedSVDRecommender::SearchSpace() {
+  return {ParamDistribution::IntUniform("n_components", 4, 512)};
+}
+
+std::vector<std::string> TruncatedSVDRecommender::ParameterNames() {
+  return {"n_components", "random_seed"};
+}
+
+HyperParams TruncatedSVDRecommender::params() const {
+  HyperParams out = HyperParams::object();
+  out["n_components"] = n_components_;
+  out["random_seed"] = random_seed_;
+  return out;
+}
+
+void TruncatedSVDRecommender::FitWithOptions(const CsrMatrix& user_items,
+                                             const FitOptions& options) {
+  if (user_items.n_cols < 2) {
+    throw std::invalid_argument("TruncatedSVDRecommender needs at least 2 items");
+  }
+  n_users_ = user_items.n_rows;
+  n_items_ = user_items.n_cols;
+  int64_t rank = n_components_;
+  if (rank >= n_items_) {
+    rank = n_items_ - 1;
+    log::Logger("recotem.algo")
+        .Warning(kEventComponentsReduced, {{"n_components", n_components_}, {"used", rank}});
+  }
+  rank = std::max<int64_t>(1, std::min<int64_t>(rank, n_users_));
+  const int64_t width =
+      std::min<int64_t>(rank + kTruncatedSvdOversamples, std::min<int64_t>(n_users_, n_items_));
+  const CsrMatrix item_users = user_items.Transposed();
+
+  std::mt19937 rng = SeededRng(random_seed_);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  RowMatrixD basis(n_items_, width);  // the test matrix, then the item-side range
+  for (int64_t i = 0; i < basis.size(); ++i) basis.data()[i] = normal(rng);
+  RowMatrixD range;
+  for (int64_t it = 0; it < kTruncatedSvdPowerIterations; ++it) {
+    if (options.stop.stop_requested()) throw FitCancelled();
+    range = Orthonormalize(SparseTimesDense(user_items, basis, options.n_threads));
+    basis = Orthonormalize(SparseTimesDense(item_users, range, options.n_threads));
+  }
+  range = Orthonormalize(SparseTimesDense(user_items, basis, options.n_threads));
+  // B = Qᵀ X (width × n_items), computed as (Xᵀ Q)ᵀ.
+  Eigen::MatrixXd bt = SparseTimesDense(item_users, range, options.n_threads);
+  Eigen::BDCSVD<Eigen::MatrixXd> svd(bt, Eigen::ComputeThinU | Eigen::ComputeThinV);
+  // Bᵀ = Ũ S Ṽᵀ ⇒ B = Ṽ S Ũᵀ: item components are Ũ, user factors Q Ṽ.
+  Eigen::MatrixXd components = svd.matrixU().leftCols(rank);
+  Eigen::MatrixXd users =
+      range * (svd.matrixV().leftCols(rank) * svd.singularValues().head(rank).asDiagonal());
+  rank_ = rank;
+  item_components_.resize(static_cast<size_t>(n_items_ * rank));
+  user_embeddings_.resize(static_cast<size_t>(n_users_ * rank));
+  Eigen::Map<RowMatrixF>(item_components_.data(), n_items_, rank) = components.cast<float>();
+  Eigen::Map<RowMatrixF>(user_embeddings_.data(), n_users_, rank) = users.cast<float>();
+}
+
+void TruncatedSVDRecommender::ScoreUsers(const CsrMatrix& /*interactions*/,
+                                         std::span<const int32_t> users,
+                                         std::span<float> out) const {
+  if (out.size() != users.size() * static_cast<size_t>(n_items_)) {
+    throw std::invalid_argument("TruncatedSVDRecommender: output buffer has the wrong size");
+  }
+  RowMatrixF block(static_cast<int64_t>(users.size()), rank_);
+  for (size_t r = 0; r < users.size(); ++r) {
+    if (users[r] < 0 || users[r] >= n_users_) {
+      throw std::invalid_argument("TruncatedSVDRecommender: unknown user row");
+    }
+    block.row(static_cast<int64_t>(r)) =
+        Eigen::Map<const Eigen::RowVectorXf>(user_embeddings_.data() + users[r] * rank_, rank_);
+  }
+  Eigen::Map<const RowMatrixF> v(item_components_.data(), n_items_, rank_);
+  Eigen::Map<RowMatrixF>(out.data(), static_cast<int64_t>(users.size()), n_items_).noalias() =
+      block * v.transpose();
+}
+
+void TruncatedSVDRecommender::ScoreProfiles(const CsrMatrix& profiles, std::span<float> out) const {
+  if (profiles.n_cols != n_items_ ||
+      out.size() != static_cast<size_t>(profiles.n_rows) * static_cast<size_t>(n_items_)) {
+    throw std::invalid_argument("TruncatedSVDRecommender: profiles or output have the wrong shape");
+  }
+  Eigen::Map<const RowMatrixF> v(item_components_.data(), n_items_, rank_);
+  RowMatrixF z = RowMatrixF::Zero(profiles.n_rows, rank_);
+  for (int32_t r = 0; r < profiles.n_rows; ++r) {
+    for (int64_t k = profiles.indptr[r]; k < profiles.indptr[r + 1]; ++k) {
+      z.row(r) += profiles.values[k] * v.row(profiles.indices[k]);
+    }
+  }
+  Eigen::Map<RowMatrixF>(out.data(), profiles.n_rows, n_items_).noalias() = z * v.transpose();
+}
+
+void TruncatedSVDRecommender::Save(TensorMap& out) const {
+  SaveHyperParams(params(), out);
+  out.Put<float>(kUserEmbeddings, std::span<const float>(user_embeddings_), {n_users_, rank_});
+  out.Put<float>(kItemComponents, std::span<const float>(item_components_), {n_items_, rank_});
+}
+
+void TruncatedSVDRecommender::Load(const TensorMap& in, int32_t n_items) {
+  TruncatedSVDRecommender restored(LoadHyperParams(in));
+  const Tensor& components = in.Require(kItemComponents, DType::kF32, {n_items, -1});
+  const int64_t rank = components.shape[1];
+  if (rank < 1 || rank > restored.n_components_) {
+    throw std::invalid_argument("TruncatedSVDRecommender: item_components has a bad rank");
+  }
+  std::vector<float> items = in.Get<float>(kItemComponents, {n_items, rank});
+  std::vector<float> users = in.Get<float>(kUserEmbeddings, {-1, rank});
+  n_components_ = restored.n_components_;
+  random_seed_ = restored.random_seed_;
+  rank_ = rank;
+  n_items_ = n_items;
+  n_users_ = static_cast<int32_t>(users.size() / static_cast<size_t>(rank));
+  item_components_ = std::move(items);
+  user_embeddings_ = std::move(users);
+}
+
+}  // namespace recotem

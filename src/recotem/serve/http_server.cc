@@ -1,0 +1,412 @@
+#include "recotem/serve/http_server.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <nlohmann/json.hpp>
+
+namespace recotem::serve {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+// The first read of a keep-alive connection's next request.
+constexpr size_t kIdleReadChunk = 4096;
+// After an error response the rest of the request is read and discarded for
+// a moment before closing, so the client sees the response instead of a
+// reset (a close with unread data sends RST).
+constexpr size_t kLingerDiscardBytes = size_t{256} * 1024;
+constexpr std::chrono::milliseconds kLingerTimeout{1000};
+constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+
+constexpr const char* kHeaderTooLargeDetail = "Request Header Fields Too Large";
+constexpr const char* kBodyTooLargeDetail = "Request body too large";
+constexpr const char* kBadRequestDetail = "Invalid HTTP request";
+
+std::string DetailBody(std::string_view detail) {
+  return nlohmann::json{{"detail", detail}}.dump();
+}
+
+std::error_code ToStd(const beast::error_code& ec) {
+  return std::error_code(ec.value(), std::system_category());
+}
+
+bool IsMalformedRequest(const beast::error_code& ec) {
+  if (ec.category() != http::make_error_code(http::error::bad_method).category()) return false;
+  return ec != http::error::end_of_stream && ec != http::error::partial_message &&
+         ec != http::error::short_read && ec != http::error::need_more;
+}
+
+}  // namespace
+
+class Session;
+
+class HttpServer::Impl {
+ public:
+  Impl(HttpServerOptions options, HttpHandler handler)
+      : options_(std::move(options)),
+        handler_(std::move(handler)),
+        ioc_(options_.threads < 1 ? 1 : options_.threads),
+        acceptor_(asio::make_strand(ioc_)),
+        accept_retry_(acceptor_.get_executor()) {}
+
+  ~Impl() {
+    if (started_ && !stopped_) Shutdown(std::chrono::milliseconds(0));
+  }
+
+  void Listen();
+  uint16_t port() const { return port_; }
+  void Start();
+  size_t Shutdown(std::chrono::milliseconds drain);
+
+  const HttpServerOptions& options() const { return options_; }
+  HttpResponse Handle(const HttpRequest& request) const { return handler_(request); }
+  bool stopping() const { return stopping_.load(std::memory_order_acquire); }
+  void Unregister(Session* session) {
+    std::lock_guard<std::mutex> lock(mu_);
+    sessions_.erase(session);
+    cv_.notify_all();
+  }
+
+ private:
+  void DoAccept();
+  void OnAccept(beast::error_code ec, tcp::socket socket);
+
+  HttpServerOptions options_;
+  HttpHandler handler_;
+  // Declared before ioc_: sessions destroyed with the io_context unregister here.
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;
+  std::atomic<bool> stopping_{false};
+  asio::io_context ioc_;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+  tcp::acceptor acceptor_;
+  asio::steady_timer accept_retry_;
+  std::vector<std::thread> threads_;
+  uint16_t port_ = 0;
+  bool started_ = false;
+  bool stopped_ = false;
+};
+
+// One connection: idle wait → header → (100 Continue) → body → handler →
+// response → idle wait again, all on the connection's strand.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, HttpServer::Impl& server)
+      : stream_(std::move(socket)), server_(server) {
+    beast::error_code ec;
+    auto endpoint = stream_.socket().remote_endpoint(ec);
+    client_host_ = ec ? "unknown" : endpoint.address().to_string();
+  }
+  ~Session() { server_.Unregister(this); }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  void Start() {
+    asio::dispatch(stream_.get_executor(),
+                   beast::bind_front_handler(&Session::WaitForRequest, shared_from_this()));
+  }
+
+  // Drain: a connection waiting for its next request is closed now; one in
+  // the middle of a request finishes it first.
+  void CloseIfIdle() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->idle_) self->stream_.socket().cancel();
+    });
+  }
+
+ private:
+  void WaitForRequest() {
+    if (server_.stopping()) return Close();
+    if (buffer_.size() > 0) return ReadHeader();  // pipelined bytes already here
+    idle_ = true;
+    stream_.expires_after(server_.options().idle_timeout);
+    stream_.async_read_some(buffer_.prepare(kIdleReadChunk),
+                            beast::bind_front_handler(&Session::OnIdleRead, shared_from_this()));
+  }
+
+  void OnIdleRead(beast::error_code ec, size_t n) {
+    idle_ = false;
+    if (ec) return Close();  // idle timeout, peer closed, or drain
+    buffer_.commit(n);
+    ReadHeader();
+  }
+
+  void ReadHeader() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(server_.options().max_header_bytes));
+    parser_->body_limit(static_cast<std::uint64_t>(server_.options().max_body_bytes));
+    // One deadline for the whole request: header and body.
+    stream_.expires_after(server_.options().request_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  }
+
+  void OnHeader(beast::error_code ec, size_t) {
+    if (ec) return OnReadError(ec);
+    const auto& req = parser_->get();
+    if (beast::iequals(req[http::field::expect], "100-continue")) {
+      continue_.emplace(http::status::continue_, req.version());
+      return http::async_write(
+          stream_, *continue_,
+          beast::bind_front_handler(&Session::OnContinueWritten, shared_from_this()));
+    }
+    ReadBody();
+  }
+
+  void OnContinueWritten(beast::error_code ec, size_t) {
+    continue_.reset();
+    if (ec) return Close();
+    ReadBody();
+  }
+
+  void ReadBody() {
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Session::OnBody, shared_from_this()));
+  }
+
+  void OnBody(beast::error_code ec, size_t) {
+    if (ec) return OnReadError(ec);
+    Handle();
+  }
+
+  void OnReadError(const beast::error_code& ec) {
+    if (ec == http::error::header_limit) {
+      return SendErrorAndClose(431, kHeaderTooLargeDetail);
+    }
+    if (ec == http::error::body_limit) return SendErrorAndClose(413, kBodyTooLargeDetail);
+    if (IsMalformedRequest(ec)) return SendErrorAndClose(400, kBadRequestDetail);
+    Close();  // timeout, reset, or the peer went away mid-request
+  }
+
+  void Handle() {
+    auto& msg = parser_->get();
+    HttpRequest request;
+    request.method = std::string(msg.method_string());
+    request.target = std::string(msg.target());
+    request.headers.reserve(8);
+    for (const auto& field : msg) {
+      std::string name(field.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      request.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
+    request.body = std::move(msg.body());
+    request.client_host = client_host_;
+    bool keep_alive = msg.keep_alive();
+    bool head = msg.method() == http::verb::head;
+    unsigned version = msg.version();
+    parser_.reset();
+    HttpResponse response;
+    try {
+      response = server_.Handle(request);
+    } catch (const std::exception&) {
+      // Handlers map their own errors; this is the last line of defence.
+      response.status = 500;
+      response.body = R"({"detail":"internal error","code":"internal_error"})";
+    }
+    Send(std::move(response), version, keep_alive, head, /*linger=*/false);
+  }
+
+  void SendErrorAndClose(int status, const char* detail) {
+    HttpResponse response;
+    response.status = status;
+    response.body = DetailBody(detail);
+    parser_.reset();
+    Send(std::move(response), 11, /*keep_alive=*/false, /*head=*/false, /*linger=*/true);
+  }
+
+  void Send(HttpResponse response, unsigned version, bool keep_alive, bool head, bool linger) {
+    res_.emplace();
+    res_->version(version);
+    res_->result(static_cast<unsigned>(response.status));
+    res_->set(http::field::content_type, response.content_type);
+    for (auto& [name, value] : response.headers) res_->insert(name, value);
+    res_->body() = std::move(response.body);
+    bool keep = keep_alive && !server_.stopping();
+    res_->keep_alive(keep);
+    res_->prepare_payload();
+    if (head) {
+      size_t length = res_->body().size();
+      res_->body().clear();
+      res_->content_length(length);
+    }
+    stream_.expires_after(server_.options().write_timeout);
+    http::async_write(stream_, *res_,
+                      beast::bind_front_handler(
+                          &Session::OnWrite, shared_from_this(),
+                          keep ? Next::kKeepAlive : (linger ? Next::kLinger : Next::kClose)));
+  }
+
+  enum class Next { kKeepAlive, kClose, kLinger };
+
+  void OnWrite(Next next, beast::error_code ec, size_t) {
+    res_.reset();
+    if (ec) return Close();
+    if (next == Next::kKeepAlive) return WaitForRequest();
+    if (next == Next::kClose) return Close();
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    buffer_.clear();
+    lingered_ = 0;
+    stream_.expires_after(kLingerTimeout);
+    Discard();
+  }
+
+  void Discard() {
+    stream_.async_read_some(buffer_.prepare(kIdleReadChunk),
+                            beast::bind_front_handler(&Session::OnDiscard, shared_from_this()));
+  }
+
+  void OnDiscard(beast::error_code ec, size_t n) {
+    lingered_ += n;
+    if (ec || lingered_ >= kLingerDiscardBytes) return Close();
+    Discard();
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.socket().close(ignored);
+  }
+
+  beast::tcp_stream stream_;
+  HttpServer::Impl& server_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::response<http::empty_body>> continue_;
+  std::optional<http::response<http::string_body>> res_;
+  std::string client_host_;
+  size_t lingered_ = 0;
+  bool idle_ = false;
+};
+
+void HttpServer::Impl::Listen() {
+  if (options_.port < 0 || options_.port > 65535) {
+    throw BindError(std::make_error_code(std::errc::invalid_argument),
+                    "port " + std::to_string(options_.port) + " out of range");
+  }
+  beast::error_code ec;
+  tcp::endpoint endpoint;
+  asio::ip::address address = asio::ip::make_address(options_.host, ec);
+  if (!ec) {
+    endpoint = tcp::endpoint(address, static_cast<uint16_t>(options_.port));
+  } else {
+    tcp::resolver resolver(ioc_);
+    auto results =
+        resolver.resolve(options_.host, std::to_string(options_.port), tcp::resolver::passive, ec);
+    if (ec || results.empty()) {
+      throw BindError(std::make_error_code(std::errc::address_not_available),
+                      "cannot resolve host '" + options_.host + "'");
+    }
+    endpoint = results.begin()->endpoint();
+  }
+  acceptor_.open(endpoint.protocol(), ec);
+  if (ec) throw BindError(ToStd(ec), "socket");
+  acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  acceptor_.bind(endpoint, ec);
+  if (ec) throw BindError(ToStd(ec), "bind");
+  acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) throw BindError(ToStd(ec), "listen");
+  port_ = acceptor_.local_endpoint(ec).port();
+}
+
+void HttpServer::Impl::Start() {
+  started_ = true;
+  work_.emplace(ioc_.get_executor());
+  asio::dispatch(acceptor_.get_executor(), [this] { DoAccept(); });
+  int n = options_.threads < 1 ? 1 : options_.threads;
+  threads_.reserve(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) threads_.emplace_back([this] { ioc_.run(); });
+}
+
+void HttpServer::Impl::DoAccept() {
+  acceptor_.async_accept(asio::make_strand(ioc_), beast::bind_front_handler(&Impl::OnAccept, this));
+}
+
+void HttpServer::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
+  if (!acceptor_.is_open() || ec == asio::error::operation_aborted) return;
+  if (ec) {
+    // e.g. EMFILE: back off instead of spinning, then keep accepting.
+    accept_retry_.expires_after(kAcceptRetryDelay);
+    accept_retry_.async_wait([this](beast::error_code wait_ec) {
+      if (!wait_ec && acceptor_.is_open()) DoAccept();
+    });
+    return;
+  }
+  if (stopping()) {
+    beast::error_code ignored;
+    socket.close(ignored);
+    return;
+  }
+  beast::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
+  auto session = std::make_shared<Session>(std::move(socket), *this);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    sessions_.emplace(session.get(), session);
+  }
+  session->Start();
+  DoAccept();
+}
+
+size_t HttpServer::Impl::Shutdown(std::chrono::milliseconds drain) {
+  if (stopped_) return 0;
+  stopping_.store(true, std::memory_order_release);
+  asio::post(acceptor_.get_executor(), [this] {
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+    accept_retry_.cancel();
+  });
+  std::vector<std::shared_ptr<Session>> live;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [ptr, weak] : sessions_) {
+      if (auto s = weak.lock()) live.push_back(std::move(s));
+    }
+  }
+  for (auto& s : live) s->CloseIfIdle();
+  live.clear();  // the sessions' own handlers keep them alive
+  size_t left;
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, drain, [this] { return sessions_.empty(); });
+    left = sessions_.size();
+  }
+  work_.reset();
+  ioc_.stop();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+  stopped_ = true;
+  return left;
+}
+
+HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+
+HttpServer::~HttpServer() = default;
+
+void HttpServer::Listen() { impl_->Listen(); }
+uint16_t HttpServer::port() const { return impl_->port(); }
+void HttpServer::Start() { impl_->Start(); }
+size_t HttpServer::Shutdown(std::chrono::milliseconds drain) { return impl_->Shutdown(drain); }
+
+}  // namespace recotem::serve

@@ -1,0 +1,136 @@
+#include "recotem/serve/router.h"
+
+#include "recotem/core/events.h"
+#include "recotem/core/strings.h"
+#include "recotem/serve/exception_name.h"
+#include "recotem/serve/json_response.h"
+
+namespace recotem::serve {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool MatchSegment(std::string_view pattern, std::string_view segment,
+                  std::vector<std::string>* params) {
+  if (!pattern.starts_with('{')) return pattern == segment;
+  size_t close = pattern.find('}');
+  std::string_view suffix = pattern.substr(close + 1);  // "" or ":verb"
+  if (segment.size() <= suffix.size() || !segment.ends_with(suffix)) return false;
+  params->emplace_back(segment.substr(0, segment.size() - suffix.size()));
+  return true;
+}
+
+}  // namespace
+
+Router::Router(Authenticator& auth, TrustedHosts trusted_hosts)
+    : auth_(auth), trusted_hosts_(std::move(trusted_hosts)), logger_("recotem.serving.app") {}
+
+void Router::Add(Route route) {
+  std::vector<std::string> segments = Split(std::string_view(route.pattern).substr(1), '/');
+  routes_.push_back({std::move(route), std::move(segments)});
+}
+
+std::string Router::DecodePath(std::string_view target) {
+  std::string_view raw = target.substr(0, target.find('?'));
+  std::string out;
+  out.reserve(raw.size());
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] == '%' && i + 2 < raw.size() && HexValue(raw[i + 1]) >= 0 &&
+        HexValue(raw[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(HexValue(raw[i + 1]) * 16 + HexValue(raw[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(raw[i]);
+    }
+  }
+  return out;
+}
+
+bool Router::Match(std::string_view pattern, std::string_view path,
+                   std::vector<std::string>* params) {
+  params->clear();
+  if (!path.starts_with('/') || !pattern.starts_with('/')) return false;
+  return MatchSegments(Split(pattern.substr(1), '/'), Split(path.substr(1), '/'), params);
+}
+
+bool Router::MatchSegments(const std::vector<std::string>& pattern,
+                           const std::vector<std::string>& path,
+                           std::vector<std::string>* params) {
+  params->clear();
+  if (pattern.size() != path.size()) return false;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (!MatchSegment(pattern[i], path[i], params)) return false;
+  }
+  return true;
+}
+
+HttpResponse Router::Handle(const HttpRequest& request) const {
+  if (!trusted_hosts_.Allows(request.FindHeader("host"))) {
+    HttpResponse response;
+    response.status = 400;
+    response.content_type = "text/plain; charset=utf-8";
+    response.body = kInvalidHostBody;
+    return response;
+  }
+  std::string path = DecodePath(request.target);
+  std::vector<std::string> path_segments;
+  if (path.starts_with('/')) path_segments = Split(std::string_view(path).substr(1), '/');
+  std::string_view method = request.method == "HEAD" ? "GET" : std::string_view(request.method);
+  const Route* matched = nullptr;
+  std::vector<std::string> params;
+  std::vector<std::string> allowed;
+  for (const CompiledRoute& compiled : routes_) {
+    const Route& route = compiled.route;
+    std::vector<std::string> candidate;
+    if (!MatchSegments(compiled.segments, path_segments, &candidate)) continue;
+    if (route.method == method) {
+      matched = &route;
+      params = std::move(candidate);
+      break;
+    }
+    allowed.push_back(route.method);
+    if (route.method == "GET") allowed.push_back("HEAD");
+  }
+  if (matched == nullptr) {
+    if (allowed.empty()) return DetailResponse(404, kNotFoundDetail);
+    HttpResponse response = DetailResponse(405, kMethodNotAllowedDetail);
+    std::string allow;
+    for (const std::string& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
+    response.headers.emplace_back("Allow", allow);
+    return response;
+  }
+  RouteContext context{request, path, std::move(params), ""};
+  if (matched->requires_auth) {
+    AuthOutcome outcome =
+        auth_.Authenticate(request.FindHeader(kApiKeyHeader), path, request.client_host);
+    if (!outcome.ok()) return Unauthorized(outcome.status, matched->error_style);
+    context.kid = std::move(outcome.kid);
+  } else {
+    context.kid = kAnonymousKid;
+  }
+  try {
+    return matched->handler(context);
+  } catch (const std::exception& e) {
+    logger_.Error(events::kUnhandled500, {{"path", path}, {"exc_type", ExceptionClassName(e)}});
+    return InternalErrorResponse();
+  }
+}
+
+HttpResponse Router::Unauthorized(AuthStatus status, ErrorStyle style) const {
+  bool missing = status == AuthStatus::kMissingKey;
+  const char* detail = missing ? kMissingApiKeyDetail : kInvalidApiKeyDetail;
+  if (style == ErrorStyle::kV1) {
+    nlohmann::ordered_json body = nlohmann::ordered_json::object();
+    body["detail"] = detail;
+    body["code"] = missing ? "MISSING_API_KEY" : "INVALID_API_KEY";
+    return JsonResponse(401, body);
+  }
+  return NestedErrorResponse(401, detail, missing ? kCodeMissingApiKey : kCodeInvalidApiKey);
+}
+
+}  // namespace recotem::serve

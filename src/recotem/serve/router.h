@@ -1,0 +1,81 @@
+// Router: the HTTP application above the socket layer — trusted-host check,
+// route matching with path parameters, 404/405, per-route authentication and
+// a last-resort 500. Handlers see a RouteContext and return an HttpResponse.
+//
+// Order for every request (serving.md §2.1, auth.md §3): trusted host (400
+// `Invalid host header`, plain text) → route match on the percent-decoded
+// path (404 `{"detail":"Not Found"}`, or 405 `{"detail":"Method Not
+// Allowed"}` with an Allow header when only the method is wrong; HEAD is
+// served by GET routes) → X-API-Key for routes that require it (401, before
+// any body or parameter validation) → handler. A handler that throws gives
+// the flat 500 body and an `unhandled_500` event.
+//
+// Patterns are '/'-separated; a segment `{name}` captures one non-empty
+// segment, and `{name}:verb` one that ends in ":verb" (the /v1 style).
+//
+// Thread-safety: Handle() may be called concurrently once all routes are added.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "recotem/core/log.h"
+#include "recotem/serve/authenticator.h"
+#include "recotem/serve/http_message.h"
+#include "recotem/serve/trusted_hosts.h"
+
+namespace recotem::serve {
+
+// Which API generation's error bodies a route uses (serving.md §2.2).
+enum class ErrorStyle { kSeed, kV1 };
+
+struct RouteContext {
+  const HttpRequest& request;
+  std::string path;                 // percent-decoded, without the query
+  std::vector<std::string> params;  // captured path parameters, in order
+  std::string kid;                  // the caller's API kid, or "anonymous"
+};
+
+using RouteHandler = std::function<HttpResponse(const RouteContext&)>;
+
+struct Route {
+  std::string method;   // "GET", "POST", …
+  std::string pattern;  // e.g. "/predict/{name}"
+  bool requires_auth = false;
+  ErrorStyle error_style = ErrorStyle::kSeed;
+  RouteHandler handler;
+};
+
+class Router {
+ public:
+  // `auth` must outlive the router.
+  Router(Authenticator& auth, TrustedHosts trusted_hosts);
+
+  void Add(Route route);
+  HttpResponse Handle(const HttpRequest& request) const;
+
+  // The path of `target` (before '?'), percent-decoded.
+  static std::string DecodePath(std::string_view target);
+  // Matches `path` against `pattern`; on success fills `params`.
+  static bool Match(std::string_view pattern, std::string_view path,
+                    std::vector<std::string>* params);
+
+ private:
+  struct CompiledRoute {
+    Route route;
+    std::vector<std::string> segments;  // the pattern split on '/', once
+  };
+  static bool MatchSegments(const std::vector<std::string>& pattern,
+                            const std::vector<std::string>& path,
+                            std::vector<std::string>* params);
+  HttpResponse Unauthorized(AuthStatus status, ErrorStyle style) const;
+
+  Authenticator& auth_;
+  TrustedHosts trusted_hosts_;
+  std::vector<CompiledRoute> routes_;
+  log::Logger logger_;
+};
+
+}  // namespace recotem::serve

@@ -1,0 +1,197 @@
+#include "recotem/serve/seed_api.h"
+
+#include "recotem/core/events.h"
+#include "recotem/serve/exception_name.h"
+#include "recotem/serve/json_response.h"
+#include "recotem/serve/predict_request.h"
+#include "recotem/serve/request_id.h"
+
+namespace recotem::serve {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr const char* kStatusOk = "ok";
+constexpr const char* kStatusDegraded = "degraded";
+
+// A non-empty string header field, or nullopt.
+std::optional<std::string> NonEmptyHeaderString(const Json& header, const char* key) {
+  if (!header.is_object()) return std::nullopt;
+  auto it = header.find(key);
+  if (it == header.end() || !it->is_string() || it->get_ref<const std::string&>().empty()) {
+    return std::nullopt;
+  }
+  return it->get<std::string>();
+}
+
+Json HeaderStringOrNull(const Json& header, const char* key) {
+  if (!header.is_object()) return nullptr;
+  auto it = header.find(key);
+  if (it == header.end() || !it->is_string()) return nullptr;
+  return *it;
+}
+
+HttpResponse WithRequestId(HttpResponse response, const std::string& request_id) {
+  response.headers.emplace_back(kRequestIdResponseHeader, request_id);
+  return response;
+}
+
+}  // namespace
+
+bool AllHealthy(const std::vector<ModelRegistry::EntryPtr>& entries) {
+  for (const auto& e : entries) {
+    if (!e->healthy()) return false;
+  }
+  return true;
+}
+
+Json HealthBody(const std::vector<ModelRegistry::EntryPtr>& entries) {
+  size_t loaded = 0;
+  for (const auto& e : entries) loaded += e->healthy() ? 1 : 0;
+  Json body = Json::object();
+  body["status"] = loaded == entries.size() ? kStatusOk : kStatusDegraded;
+  body["total"] = entries.size();
+  body["loaded"] = loaded;
+  return body;
+}
+
+Json HealthDetailsBody(const std::vector<ModelRegistry::EntryPtr>& entries) {
+  Json recipes = Json::object();
+  for (const auto& e : entries) {
+    Json health = Json::object();
+    health["loaded"] = e->loaded;
+    if (auto v = NonEmptyHeaderString(e->header, "trained_at")) health["trained_at"] = *v;
+    if (auto v = NonEmptyHeaderString(e->header, "best_class")) health["best_class"] = *v;
+    if (!e->kid.empty()) health["kid"] = e->kid;
+    if (e->last_load_error) health["error"] = *e->last_load_error;
+    recipes[e->name] = std::move(health);
+  }
+  Json body = Json::object();
+  body["status"] = AllHealthy(entries) ? kStatusOk : kStatusDegraded;
+  body["recipes"] = std::move(recipes);
+  return body;
+}
+
+Json ModelsBody(const std::vector<ModelRegistry::EntryPtr>& entries) {
+  Json models = Json::array();
+  for (const auto& e : entries) {
+    if (!e->loaded || !e->model) continue;
+    Json item = e->header.is_object() ? e->header : Json::object();
+    item["kid"] = e->kid;
+    item["name"] = e->name;
+    models.push_back(std::move(item));
+  }
+  return models;
+}
+
+Json ItemJson(const Json* metadata, std::string_view item_id, float score) {
+  Json item = Json::object();
+  if (metadata != nullptr && metadata->is_object()) {
+    for (auto it = metadata->begin(); it != metadata->end(); ++it) {
+      // The trusted values are set last and can never be shadowed.
+      if (it.key() == "item_id" || it.key() == "score") continue;
+      item[it.key()] = it.value();
+    }
+  }
+  item["item_id"] = item_id;
+  item["score"] = static_cast<double>(score);
+  return item;
+}
+
+Json PredictBody(const RegistryEntry& entry, const std::vector<ScoredIndex<float>>& top,
+                 std::string_view request_id) {
+  Json items = Json::array();
+  for (const ScoredIndex<float>& s : top) {
+    items.push_back(ItemJson(nullptr, entry.model->ItemId(s.index), s.score));
+  }
+  Json model = Json::object();
+  model["recipe"] = entry.name;
+  model["trained_at"] = HeaderStringOrNull(entry.header, "trained_at");
+  model["best_class"] = HeaderStringOrNull(entry.header, "best_class");
+  model["kid"] = entry.kid;
+  Json body = Json::object();
+  body["items"] = std::move(items);
+  body["model"] = std::move(model);
+  body["request_id"] = request_id;
+  return body;
+}
+
+SeedApi::SeedApi(const ModelRegistry& registry)
+    : registry_(registry), logger_("recotem.serving.app") {}
+
+void SeedApi::AddRoutes(Router& router) const {
+  router.Add({"POST", "/predict/{name}", true, ErrorStyle::kSeed,
+              [this](const RouteContext& c) { return Predict(c); }});
+  router.Add({"GET", "/health", false, ErrorStyle::kSeed,
+              [this](const RouteContext& c) { return Health(c); }});
+  router.Add({"GET", "/health/details", true, ErrorStyle::kSeed,
+              [this](const RouteContext& c) { return HealthDetails(c); }});
+  router.Add({"GET", "/models", true, ErrorStyle::kSeed,
+              [this](const RouteContext& c) { return Models(c); }});
+}
+
+HttpResponse SeedApi::Predict(const RouteContext& context) const {
+  const std::string& name = context.params.at(0);
+  PredictValidation validation = ValidatePredictRequest(name, context.request.body);
+  if (!validation.request) {
+    Json body = Json::object();
+    body["detail"] = std::move(validation.errors);
+    return JsonResponse(422, body);
+  }
+  const PredictRequest& request = *validation.request;
+  std::string request_id =
+      ResolveRequestId(context.request.FindHeader(kRequestIdHeader), kSeedRequestIdRules);
+  ModelRegistry::EntryPtr entry = registry_.Find(name);
+  if (!entry) return Unavailable(name, "no_entry", nullptr, request_id);
+  if (!entry->loaded) return Unavailable(name, "not_loaded", entry.get(), request_id);
+  if (!entry->model) return Unavailable(name, "recommender_none", entry.get(), request_id);
+
+  log::Logger logger =
+      logger_.Bind({{"request_id", request_id}, {"recipe", name}, {"kid", entry->kid}});
+  try {
+    auto top = entry->model->RecommendForUser(request.user_id, static_cast<size_t>(request.cutoff));
+    if (!top) {
+      return WithRequestId(
+          NestedErrorResponse(404, "User '" + request.user_id + "' was not seen during training",
+                              kCodeUserNotFound),
+          request_id);
+    }
+    return WithRequestId(JsonResponse(200, PredictBody(*entry, *top, request_id)), request_id);
+  } catch (const std::exception& e) {
+    logger.Error(events::kPredictHandlerUnexpectedError, {{"name", name},
+                                                          {"request_id", request_id},
+                                                          {"kid", entry->kid},
+                                                          {"error_class", ExceptionClassName(e)}});
+    return WithRequestId(InternalErrorResponse(), request_id);
+  }
+}
+
+HttpResponse SeedApi::Unavailable(std::string_view name, std::string_view reason,
+                                  const RegistryEntry* entry, const std::string& request_id) const {
+  Json fields = {{"name", name}, {"reason", reason}, {"request_id", request_id}};
+  if (entry != nullptr) {
+    fields["last_load_error"] =
+        entry->last_load_error ? Json(*entry->last_load_error) : Json(nullptr);
+  }
+  logger_.Warning(events::kRecipeUnavailable, std::move(fields));
+  return WithRequestId(
+      NestedErrorResponse(503, "Recipe '" + std::string(name) + "' is not loaded or unhealthy",
+                          kCodeRecipeUnavailable),
+      request_id);
+}
+
+HttpResponse SeedApi::Health(const RouteContext&) const {
+  auto entries = registry_.Snapshot();
+  return JsonResponse(AllHealthy(entries) ? 200 : 503, HealthBody(entries));
+}
+
+HttpResponse SeedApi::HealthDetails(const RouteContext&) const {
+  auto entries = registry_.Snapshot();
+  return JsonResponse(AllHealthy(entries) ? 200 : 503, HealthDetailsBody(entries));
+}
+
+HttpResponse SeedApi::Models(const RouteContext&) const {
+  return JsonResponse(200, ModelsBody(registry_.Snapshot()));
+}
+
+}  // namespace recotem::serve

@@ -1,0 +1,61 @@
+// The seeds-era HTTP API (serving.md §3): POST /predict/{name},
+// GET /health, GET /health/details and GET /models, with their exact JSON
+// shapes and nested error bodies. Handlers only read the registry (one
+// snapshot per request) and score in memory: they never block on I/O.
+//
+// The body builders are free functions so the shapes are unit-tested
+// without a server.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "recotem/core/log.h"
+#include "recotem/serve/model_registry.h"
+#include "recotem/serve/router.h"
+
+namespace recotem::serve {
+
+class SeedApi {
+ public:
+  // `registry` must outlive the API object and the router it is added to.
+  explicit SeedApi(const ModelRegistry& registry);
+
+  // Adds the four routes (auth on all but /health); they capture `this`.
+  void AddRoutes(Router& router) const;
+
+  HttpResponse Predict(const RouteContext& context) const;
+  HttpResponse Health(const RouteContext& context) const;
+  HttpResponse HealthDetails(const RouteContext& context) const;
+  HttpResponse Models(const RouteContext& context) const;
+
+ private:
+  HttpResponse Unavailable(std::string_view name, std::string_view reason,
+                           const RegistryEntry* entry, const std::string& request_id) const;
+
+  const ModelRegistry& registry_;
+  log::Logger logger_;
+};
+
+// /health: {status, total, loaded}; `loaded` counts entries that are loaded,
+// have a model and no last_load_error; status is "ok" iff all are.
+nlohmann::ordered_json HealthBody(const std::vector<ModelRegistry::EntryPtr>& entries);
+// /health/details: {status, recipes: {name: {loaded, trained_at?, best_class?, kid?, error?}}}.
+nlohmann::ordered_json HealthDetailsBody(const std::vector<ModelRegistry::EntryPtr>& entries);
+// True when every entry is healthy (an empty registry is healthy).
+bool AllHealthy(const std::vector<ModelRegistry::EntryPtr>& entries);
+// /models: the header object of every loaded entry plus "kid" and "name".
+nlohmann::ordered_json ModelsBody(const std::vector<ModelRegistry::EntryPtr>& entries);
+// One recommended item: the metadata fields (if any, in their order, minus
+// any `item_id`/`score` columns), then item_id, then score.
+nlohmann::ordered_json ItemJson(const nlohmann::ordered_json* metadata, std::string_view item_id,
+                                float score);
+// The 200 body of /predict: {items, model: {recipe, trained_at, best_class, kid}, request_id}.
+nlohmann::ordered_json PredictBody(const RegistryEntry& entry,
+                                   const std::vector<ScoredIndex<float>>& top,
+                                   std::string_view request_id);
+
+}  // namespace recotem::serve

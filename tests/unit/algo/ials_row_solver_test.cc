@@ -1,0 +1,134 @@
+#include "recotem/algo/ials_row_solver.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "test_matrices.h"
+
+namespace recotem {
+namespace {
+
+// Solves the dense system a x = b by Gaussian elimination (test reference).
+std::vector<double> SolveDense(std::vector<std::vector<double>> a, std::vector<double> b) {
+  const size_t n = b.size();
+  for (size_t c = 0; c < n; ++c) {
+    for (size_t r = c + 1; r < n; ++r) {
+      const double f = a[r][c] / a[c][c];
+      for (size_t k = c; k < n; ++k) a[r][k] -= f * a[c][k];
+      b[r] -= f * b[c];
+    }
+  }
+  std::vector<double> x(n);
+  for (size_t c = n; c-- > 0;) {
+    double s = b[c];
+    for (size_t k = c + 1; k < n; ++k) s -= a[c][k] * x[k];
+    x[c] = s / a[c][c];
+  }
+  return x;
+}
+
+struct Problem {
+  CsrMatrix rows;
+  std::vector<float> other, gram;
+  IalsSide side;
+};
+
+// One user with 6 entries (values 1..3) against 9 random item vectors.
+Problem MakeProblem(int64_t k, double alpha0, bool original_loss) {
+  Problem p;
+  p.rows = testing::FromDense({{1, 0, 2, 0, 1, 3, 0, 1, 1}, {0, 0, 0, 0, 0, 0, 0, 0, 0}});
+  std::mt19937 rng(7);
+  std::normal_distribution<float> normal(0.0f, 0.5f);
+  p.other.resize(static_cast<size_t>(9 * k));
+  for (float& v : p.other) v = normal(rng);
+  p.gram.assign(static_cast<size_t>(k * k), 0.0f);
+  for (int64_t i = 0; i < 9; ++i) {
+    for (int64_t a = 0; a < k; ++a) {
+      for (int64_t b = 0; b < k; ++b) {
+        p.gram[a * k + b] += static_cast<float>(alpha0) * p.other[i * k + a] * p.other[i * k + b];
+      }
+    }
+  }
+  p.side.rows = &p.rows;
+  p.side.other = p.other.data();
+  p.side.k = k;
+  p.side.gram = p.gram.data();
+  p.side.alpha0 = alpha0;
+  p.side.reg = 0.05;
+  p.side.nu = 1.0;
+  p.side.beta = original_loss ? static_cast<float>(alpha0) : 0.0f;
+  return p;
+}
+
+std::vector<double> Reference(const Problem& p) {
+  const int64_t k = p.side.k;
+  std::vector<std::vector<double>> a(k, std::vector<double>(k, 0.0));
+  std::vector<double> b(k, 0.0);
+  auto items = p.rows.RowIndices(0);
+  auto values = p.rows.RowValues(0);
+  const double lambda =
+      p.side.reg * std::pow(p.side.alpha0 * 9 + static_cast<double>(items.size()), p.side.nu);
+  for (int64_t r = 0; r < k; ++r) {
+    for (int64_t c = 0; c < k; ++c) a[r][c] = p.gram[r * k + c];
+    a[r][r] += lambda;
+  }
+  for (size_t e = 0; e < items.size(); ++e) {
+    const float* v = p.other.data() + items[e] * k;
+    for (int64_t r = 0; r < k; ++r) {
+      b[r] += (values[e] + p.side.beta) * v[r];
+      for (int64_t c = 0; c < k; ++c) a[r][c] += values[e] * v[r] * v[c];
+    }
+  }
+  return SolveDense(a, b);
+}
+
+TEST(IalsRowSolver, CholeskyAndFullLengthCgSolveTheNormalEquations) {
+  for (int64_t k : {3, 16, 21}) {
+    for (bool original : {false, true}) {
+      Problem p = MakeProblem(k, 0.4, original);
+      std::vector<double> expected = Reference(p);
+      for (bool cholesky : {true, false}) {
+        p.side.cholesky = cholesky;
+        IalsRowSolver solver(p.side, 9);
+        std::vector<float> x(static_cast<size_t>(k), 0.0f);
+        solver.Solve(0, /*cg_steps=*/0, /*warm_start=*/false, x.data());
+        for (int64_t j = 0; j < k; ++j) {
+          EXPECT_NEAR(x[j], expected[j], 2e-3 * (1.0 + std::fabs(expected[j])))
+              << "k=" << k << " cholesky=" << cholesky << " original=" << original;
+        }
+      }
+    }
+  }
+}
+
+TEST(IalsRowSolver, FewCgStepsFromAWarmStartImproveTheResidual) {
+  Problem p = MakeProblem(8, 0.2, false);
+  std::vector<double> expected = Reference(p);
+  IalsRowSolver solver(p.side, 9);
+  std::vector<float> x(8, 0.0f);
+  auto error = [&] {
+    double e = 0;
+    for (int j = 0; j < 8; ++j) e += (x[j] - expected[j]) * (x[j] - expected[j]);
+    return e;
+  };
+  double before = error();
+  solver.Solve(0, 1, /*warm_start=*/true, x.data());
+  double after_one = error();
+  solver.Solve(0, 3, /*warm_start=*/true, x.data());
+  EXPECT_LT(after_one, before);
+  EXPECT_LT(error(), after_one);
+}
+
+TEST(IalsRowSolver, RowWithoutEntriesIsZero) {
+  Problem p = MakeProblem(4, 0.4, false);
+  IalsRowSolver solver(p.side, 9);
+  std::vector<float> x = {1, 2, 3, 4};
+  solver.Solve(1, 3, true, x.data());
+  EXPECT_EQ(x, (std::vector<float>{0, 0, 0, 0}));
+}
+
+}  // namespace
+}  // namespace recotem

@@ -1,0 +1,83 @@
+#include "recotem/algo/top_k.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <random>
+#include <vector>
+
+namespace recotem {
+namespace {
+
+std::vector<int32_t> Indices(const std::vector<ScoredIndex<float>>& ranked) {
+  std::vector<int32_t> out;
+  for (const auto& r : ranked) out.push_back(r.index);
+  return out;
+}
+
+TEST(SelectTopK, ReturnsBestFirstWithTiesByLowerIndex) {
+  std::vector<float> scores = {1, 5, 3, 5, 0, 3};
+  std::vector<ScoredIndex<float>> out;
+  SelectTopK<float>(scores, 4, out);
+  EXPECT_EQ(Indices(out), (std::vector<int32_t>{1, 3, 2, 5}));
+  EXPECT_EQ(out[0].score, 5.0f);
+}
+
+TEST(SelectTopK, KeepsAllWhenKExceedsTheRow) {
+  std::vector<float> scores = {2, 1};
+  std::vector<ScoredIndex<float>> out;
+  SelectTopK<float>(scores, 10, out);
+  EXPECT_EQ(Indices(out), (std::vector<int32_t>{0, 1}));
+  SelectTopK<float>(scores, 0, out);
+  EXPECT_TRUE(out.empty());
+}
+
+TEST(SelectTopK, RanksNanAndMinusInfinityLast) {
+  const float inf = std::numeric_limits<float>::infinity();
+  std::vector<float> scores = {std::nanf(""), -inf, 0.5f, -inf};
+  std::vector<ScoredIndex<float>> out;
+  SelectTopK<float>(scores, 3, out);
+  EXPECT_EQ(out[0].index, 2);
+  EXPECT_EQ(out.size(), 3u);
+}
+
+TEST(SelectTopK, AgreesWithAFullSortOnRandomRows) {
+  std::mt19937 rng(3);
+  std::uniform_int_distribution<int> value(0, 20);  // many ties
+  std::vector<ScoredIndex<double>> out;
+  for (int trial = 0; trial < 50; ++trial) {
+    std::vector<double> scores(200);
+    for (double& s : scores) s = value(rng);
+    std::vector<int32_t> order(scores.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int32_t>(i);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int32_t a, int32_t b) { return scores[a] > scores[b]; });
+    SelectTopK<double>(scores, 17, out);
+    ASSERT_EQ(out.size(), 17u);
+    for (size_t k = 0; k < out.size(); ++k) EXPECT_EQ(out[k].index, order[k]);
+  }
+}
+
+TEST(SelectTopKPositions, ChoosesTheSameEntriesAsSelectTopKInPositionOrder) {
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int> value(0, 9);
+  std::vector<ScoredIndex<double>> ranked;
+  std::vector<double> scratch;
+  std::vector<int32_t> kept;
+  for (int trial = 0; trial < 50; ++trial) {
+    std::vector<double> scores(120);
+    for (double& s : scores) s = value(rng);
+    for (size_t k : {size_t{1}, size_t{7}, size_t{60}, size_t{119}, size_t{500}}) {
+      SelectTopK<double>(scores, k, ranked);
+      std::vector<int32_t> expected;
+      for (const auto& r : ranked) expected.push_back(r.index);
+      std::sort(expected.begin(), expected.end());
+      SelectTopKPositions<double>(scores, k, scratch, kept);
+      EXPECT_EQ(kept, expected) << "k=" << k;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace recotem

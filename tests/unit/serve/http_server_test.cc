@@ -1,0 +1,232 @@
+#include "recotem/serve/http_server.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <thread>
+
+#include "http_client.h"
+
+namespace recotem::serve {
+namespace {
+
+using namespace std::chrono_literals;
+using recotem::testing::HttpClient;
+using recotem::testing::HttpResult;
+
+// Echoes method, target, body size, the x-test header and the peer host;
+// /slow sleeps first (a long handler, for drain tests).
+HttpResponse Echo(const HttpRequest& request) {
+  if (request.target.rfind("/slow", 0) == 0) std::this_thread::sleep_for(400ms);
+  HttpResponse response;
+  const std::string* x = request.FindHeader("x-test");
+  response.body = request.method + " " + request.target + " " +
+                  std::to_string(request.body.size()) + " " + (x ? *x : "-") + " " +
+                  request.client_host;
+  response.headers.emplace_back("X-Extra", "1");
+  return response;
+}
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void StartServer(HttpServerOptions options = {}) {
+    options.host = "127.0.0.1";
+    options.port = 0;
+    if (options.threads == 1) options.threads = 2;
+    server_ = std::make_unique<HttpServer>(options, Echo);
+    server_->Listen();
+    server_->Start();
+    port_ = server_->port();
+  }
+  void TearDown() override {
+    if (server_) server_->Shutdown(1s);
+  }
+  std::unique_ptr<HttpServer> server_;
+  int port_ = 0;
+};
+
+TEST_F(HttpServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
+  StartServer();
+  HttpClient client(port_);
+  for (int i = 0; i < 3; ++i) {
+    HttpResult r = client.Post("/p?q=" + std::to_string(i), "abc", {{"X-Test", "v"}});
+    ASSERT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "POST /p?q=" + std::to_string(i) + " 3 v 127.0.0.1");
+    EXPECT_TRUE(r.keep_alive);
+    EXPECT_EQ(r.Header("x-extra"), "1");
+    EXPECT_EQ(r.Header("content-type"), "application/json");
+  }
+  EXPECT_EQ(client.connections_opened(), 1);
+}
+
+TEST_F(HttpServerTest, Http10ClientsGetTheConnectionClosed) {
+  StartServer();
+  HttpClient client(port_);
+  client.WriteRaw("GET /x HTTP/1.0\r\nHost: a\r\n\r\n");
+  HttpResult r = client.ReadResponse();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_FALSE(r.keep_alive);
+}
+
+TEST_F(HttpServerTest, OversizedHeaderBlockIs431AndCloses) {
+  HttpServerOptions options;
+  options.max_header_bytes = 1024;
+  StartServer(options);
+  HttpClient client(port_);
+  HttpResult r = client.Get("/x", {{"X-Big", std::string(2048, 'a')}});
+  EXPECT_EQ(r.status, 431);
+  EXPECT_EQ(r.body, R"({"detail":"Request Header Fields Too Large"})");
+  EXPECT_FALSE(r.keep_alive);
+  // The limit is on the header block, not the connection: a normal request works.
+  EXPECT_EQ(client.Get("/x").status, 200);
+}
+
+TEST_F(HttpServerTest, DeclaredOversizedBodyIs413BeforeTheBodyArrives) {
+  HttpServerOptions options;
+  options.max_body_bytes = 1000;
+  StartServer(options);
+  HttpClient client(port_);
+  client.WriteRaw("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 5000000\r\n\r\n{\"a\":");
+  HttpResult r = client.ReadResponse();
+  EXPECT_EQ(r.status, 413);
+  EXPECT_EQ(r.body, R"({"detail":"Request body too large"})");
+  EXPECT_TRUE(client.WaitForPeerClose(3s));
+}
+
+TEST_F(HttpServerTest, StreamedChunkedBodyOverTheLimitIs413) {
+  HttpServerOptions options;
+  options.max_body_bytes = 1000;
+  StartServer(options);
+  HttpClient client(port_);
+  std::string chunk(800, 'x');
+  client.WriteRaw("POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n320\r\n" +
+                  chunk + "\r\n320\r\n" + chunk + "\r\n0\r\n\r\n");
+  EXPECT_EQ(client.ReadResponse().status, 413);
+}
+
+TEST_F(HttpServerTest, BodyAtTheLimitIsAccepted) {
+  HttpServerOptions options;
+  options.max_body_bytes = 1000;
+  StartServer(options);
+  HttpClient client(port_);
+  HttpResult r = client.Post("/x", std::string(1000, 'b'));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "POST /x 1000 - 127.0.0.1");
+}
+
+TEST_F(HttpServerTest, MalformedRequestIs400) {
+  StartServer();
+  HttpClient client(port_);
+  client.WriteRaw("GARBAGE\r\n\r\n");
+  HttpResult r = client.ReadResponse();
+  EXPECT_EQ(r.status, 400);
+}
+
+TEST_F(HttpServerTest, ASlowClientIsDisconnectedAfterTheRequestTimeout) {
+  HttpServerOptions options;
+  options.request_timeout = 300ms;
+  StartServer(options);
+  HttpClient client(port_);
+  client.WriteRaw("GET /x HTTP/1.1\r\nHost: a\r\nX-Partial: ");
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(client.WaitForPeerClose(3s));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+}
+
+TEST_F(HttpServerTest, AnIdleKeepAliveConnectionIsClosedAfterTheIdleTimeout) {
+  HttpServerOptions options;
+  options.idle_timeout = 200ms;
+  StartServer(options);
+  HttpClient client(port_);
+  ASSERT_EQ(client.Get("/x").status, 200);
+  EXPECT_TRUE(client.WaitForPeerClose(3s));
+}
+
+TEST_F(HttpServerTest, Expect100ContinueIsAnsweredBeforeTheBody) {
+  StartServer();
+  HttpClient client(port_);
+  client.WriteRaw(
+      "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
+  HttpResult interim = client.ReadResponse();
+  EXPECT_EQ(interim.status, 100);
+  client.WriteRaw("abcd");
+  HttpResult r = client.ReadResponse();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "POST /x 4 - 127.0.0.1");
+}
+
+TEST_F(HttpServerTest, HeadKeepsContentLengthButSendsNoBody) {
+  StartServer();
+  HttpClient client(port_);
+  HttpResult head = client.Request("HEAD", "/x");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.body, "");
+  EXPECT_EQ(head.Header("content-length"),
+            std::to_string(std::string("HEAD /x 0 - 127.0.0.1").size()));
+  // Nothing stray followed the header: the connection is still in sync.
+  EXPECT_EQ(client.Get("/after").body, "GET /after 0 - 127.0.0.1");
+  EXPECT_EQ(client.connections_opened(), 1);
+}
+
+TEST_F(HttpServerTest, ShutdownLetsAnInFlightRequestFinishWithConnectionClose) {
+  StartServer();
+  auto pending = std::async(std::launch::async, [this] {
+    HttpClient client(port_);
+    return client.Get("/slow");
+  });
+  std::this_thread::sleep_for(150ms);
+  size_t forced = server_->Shutdown(5s);
+  HttpResult r = pending.get();
+  EXPECT_EQ(forced, 0u);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_FALSE(r.keep_alive);
+  HttpClient late(port_);
+  EXPECT_THROW(late.Get("/x"), std::exception);  // no longer accepting
+}
+
+TEST_F(HttpServerTest, ShutdownClosesIdleKeepAliveConnectionsAtOnce) {
+  StartServer();
+  HttpClient client(port_);
+  ASSERT_EQ(client.Get("/x").status, 200);
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(server_->Shutdown(10s), 0u);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+  EXPECT_TRUE(client.WaitForPeerClose(1s));
+}
+
+TEST_F(HttpServerTest, ShutdownGivesUpOnRequestsThatOutliveTheDrain) {
+  StartServer();
+  HttpClient client(port_);
+  client.WriteRaw("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n");
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(server_->Shutdown(50ms), 1u);
+}
+
+TEST(HttpServerBind, AnAddressInUseIsABindErrorWithItsErrno) {
+  HttpServerOptions any_port;
+  any_port.port = 0;
+  HttpServer first(any_port, Echo);
+  first.Listen();
+  HttpServerOptions options;
+  options.port = first.port();
+  HttpServer second(options, Echo);
+  try {
+    second.Listen();
+    FAIL() << "expected BindError";
+  } catch (const BindError& e) {
+    EXPECT_EQ(e.code().value(), EADDRINUSE);
+  }
+  HttpServerOptions unassigned = any_port;
+  unassigned.host = "203.0.113.7";  // TEST-NET-3: not an address of this machine
+  HttpServer bad_host(unassigned, Echo);
+  try {
+    bad_host.Listen();
+    FAIL() << "expected BindError";
+  } catch (const BindError& e) {
+    EXPECT_EQ(e.code().value(), EADDRNOTAVAIL);
+  }
+}
+
+}  // namespace
+}  // namespace recotem::serve
