@@ -4,8 +4,8 @@
 //
 //   recotem-bench-csv-ingest [--rows N] [--runs 5]
 #include <algorithm>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -25,11 +25,11 @@ std::string GenerateCsv(int64_t rows) {
   char line[96];
   for (int64_t r = 0; r < rows; ++r) {
     uint64_t user = rng() % 200000;
-    uint64_t item = static_cast<uint64_t>(50000 * std::pow(std::generate_canonical<double, 53>(rng), 2.0));
-    int n = std::snprintf(line, sizeof(line), "u%llu,i%llu,%lld\n",
-                          static_cast<unsigned long long>(user),
-                          static_cast<unsigned long long>(item),
-                          static_cast<long long>(1767225600 + r));
+    uint64_t item =
+        static_cast<uint64_t>(50000 * std::pow(std::generate_canonical<double, 53>(rng), 2.0));
+    int n = std::snprintf(
+        line, sizeof(line), "u%llu,i%llu,%lld\n", static_cast<unsigned long long>(user),
+        static_cast<unsigned long long>(item), static_cast<long long>(1767225600 + r));
     csv.append(line, static_cast<size_t>(n));
   }
   return csv;
@@ -53,13 +53,15 @@ int main(int argc, char** argv) {
     auto start = std::chrono::steady_clock::now();
     recotem::InteractionTable table = recotem::ParseCsv(csv, {});
     recotem::CleansedData data = recotem::Cleanse(table, schema, recotem::CleansingSpec{});
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     double mbs = static_cast<double>(csv.size()) / 1e6 / seconds;
     mb_per_s.push_back(mbs);
-    std::printf("{\"run\":%d,\"rows\":%lld,\"bytes\":%zu,\"seconds\":%.3f,\"mb_per_s\":%.1f,"
-                "\"n_rows_cleansed\":%lld}\n",
-                run, static_cast<long long>(rows), csv.size(), seconds, mbs,
-                static_cast<long long>(data.stats.n_rows));
+    std::printf(
+        "{\"run\":%d,\"rows\":%lld,\"bytes\":%zu,\"seconds\":%.3f,\"mb_per_s\":%.1f,"
+        "\"n_rows_cleansed\":%lld}\n",
+        run, static_cast<long long>(rows), csv.size(), seconds, mbs,
+        static_cast<long long>(data.stats.n_rows));
   }
   std::sort(mb_per_s.begin(), mb_per_s.end());
   std::printf("{\"median_mb_per_s\":%.1f,\"runs\":%d}\n", mb_per_s[mb_per_s.size() / 2], runs);

@@ -1,9 +1,9 @@
 // `recotem train` end to end: the real binary on generated CSV data — exit
 // codes, the event sequence and train_error fields, append_sha versioning,
 // the lock, and that a failed run never touches the previous artifact.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/file.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -59,11 +59,17 @@ class TrainTest : public ::testing::Test {
   void WriteRecipe(const std::string& extra_cleansing, const std::string& user_column = "user_id") {
     WriteTextFile(dir_ / "recipe.yaml",
                   "name: shop\n"
-                  "source:\n  type: csv\n  path: " + (dir_ / "data.csv") + "\n"
-                  "schema:\n  user_column: " + user_column + "\n  item_column: item_id\n"
-                  "cleansing:\n  dedup: keep_last\n" + extra_cleansing +
-                  "training:\n  algorithms: [TopPop]\n  cutoff: 5\n  n_trials: 2\n"
-                  "output:\n  path: " + (dir_ / "out/shop.recotem") + "\n");
+                  "source:\n  type: csv\n  path: " +
+                      (dir_ / "data.csv") +
+                      "\n"
+                      "schema:\n  user_column: " +
+                      user_column +
+                      "\n  item_column: item_id\n"
+                      "cleansing:\n  dedup: keep_last\n" +
+                      extra_cleansing +
+                      "training:\n  algorithms: [TopPop]\n  cutoff: 5\n  n_trials: 2\n"
+                      "output:\n  path: " +
+                      (dir_ / "out/shop.recotem") + "\n");
   }
 
   ProcessResult Train(std::map<std::string, std::string> env = {},
@@ -79,7 +85,8 @@ class TrainTest : public ::testing::Test {
     std::vector<std::string> out;
     for (const auto& entry : std::filesystem::directory_iterator(dir_ / "out")) {
       std::string name = entry.path().filename();
-      if (name.size() == std::string("shop.12345678.recotem").size() && name.rfind("shop.", 0) == 0) {
+      if (name.size() == std::string("shop.12345678.recotem").size() &&
+          name.rfind("shop.", 0) == 0) {
         out.push_back(name);
       }
     }
@@ -93,10 +100,10 @@ TEST_F(TrainTest, SucceedsWithTheEventsInOrderAndWritesAVersionedArtifact) {
   ProcessResult r = Train();
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::vector<std::string> expected = {
-      "signing_keyring_built", "training_started", "fetching_data", "data_fetched",
-      "data_cleansed", "splitting_data", "split_done", "search_started", "tuning_complete",
-      "search_done", "training_final_model", "final_model_trained", "artifact_written",
-      "train_done"};
+      "signing_keyring_built", "training_started", "fetching_data",        "data_fetched",
+      "data_cleansed",         "splitting_data",   "split_done",           "search_started",
+      "tuning_complete",       "search_done",      "training_final_model", "final_model_trained",
+      "artifact_written",      "train_done"};
   std::vector<std::string> names;
   for (const std::string& n : EventNames(r.err)) {
     if (std::find(expected.begin(), expected.end(), n) != expected.end()) names.push_back(n);

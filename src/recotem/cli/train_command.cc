@@ -39,12 +39,9 @@ struct TrainFlags {
 void EmitTrainError(const std::string& name, const std::string& run_id, const TrainRunState& state,
                     const std::exception& error, int exit_code) {
   static const log::Logger logger("recotem.training.pipeline");
-  log::Fields fields = {{"name", name},
-                        {"run_id", run_id},
-                        {"error", error.what()},
-                        {"code", ErrorCodeFor(error)},
-                        {"exit_code", exit_code},
-                        {"trained_at", UtcNowSeconds()}};
+  log::Fields fields = {{"name", name},           {"run_id", run_id},
+                        {"error", error.what()},  {"code", ErrorCodeFor(error)},
+                        {"exit_code", exit_code}, {"trained_at", UtcNowSeconds()}};
   if (state.kid) fields["kid"] = *state.kid;
   if (state.recipe_hash) fields["recipe_hash"] = *state.recipe_hash;
   if (state.n_rows) {

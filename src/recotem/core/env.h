@@ -18,8 +18,8 @@ bool Truthy(const char* name);
 
 // RECOTEM_ENV trimmed and lower-cased.
 std::string RecotemEnv();
-bool IsDevelopmentEnv();      // exactly "development"
-bool IsDevOrTestEnv();        // development, dev or test
+bool IsDevelopmentEnv();  // exactly "development"
+bool IsDevOrTestEnv();    // development, dev or test
 
 struct ClampedInt {
   const char* name;

@@ -56,14 +56,17 @@ inline constexpr const char* kTrainError = "train_error";
 // serve
 inline constexpr const char* kSecurityPosture = "security.posture";
 inline constexpr const char* kHostForcedToLoopback = "host_forced_to_loopback";
-inline constexpr const char* kRecipeYamlParseFailedAtStartup = "recipe_yaml_parse_failed_at_startup";
+inline constexpr const char* kRecipeYamlParseFailedAtStartup =
+    "recipe_yaml_parse_failed_at_startup";
 inline constexpr const char* kRecipeNotLoadedAtStartup = "recipe_not_loaded_at_startup";
 inline constexpr const char* kInitialArtifactReadFailed = "initial_artifact_read_failed";
 inline constexpr const char* kInitialArtifactReadError = "initial_artifact_read_error";
 inline constexpr const char* kInitialArtifactParseFailed = "initial_artifact_parse_failed";
 inline constexpr const char* kInitialArtifactHmacFailed = "initial_artifact_hmac_failed";
-inline constexpr const char* kInitialArtifactHeaderJsonFailed = "initial_artifact_header_json_failed";
-inline constexpr const char* kInitialArtifactDeserializeFailed = "initial_artifact_deserialize_failed";
+inline constexpr const char* kInitialArtifactHeaderJsonFailed =
+    "initial_artifact_header_json_failed";
+inline constexpr const char* kInitialArtifactDeserializeFailed =
+    "initial_artifact_deserialize_failed";
 inline constexpr const char* kInitialArtifactMetadataFailed = "initial_artifact_metadata_failed";
 inline constexpr const char* kInitialArtifactHmacSkippedDev = "initial_artifact_hmac_skipped_dev";
 inline constexpr const char* kStartupArtifactLoadComplete = "startup_artifact_load_complete";

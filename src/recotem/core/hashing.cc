@@ -27,8 +27,8 @@ std::string Sha256Hex(std::span<const uint8_t> data) { return HexEncode(Sha256(d
 std::string Sha256Hex(std::string_view data) { return HexEncode(Sha256(data)); }
 
 Sha256Hasher::Sha256Hasher() : ctx_(EVP_MD_CTX_new()) {
-  if (ctx_ == nullptr || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(),
-                                           nullptr) != 1) {
+  if (ctx_ == nullptr ||
+      EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr) != 1) {
     throw std::runtime_error("SHA-256 init failed");
   }
 }
@@ -81,8 +81,8 @@ std::vector<uint8_t> Scrypt(std::span<const uint8_t> password, std::span<const u
   std::vector<uint8_t> out(dk_len);
   // EVP_PBE_scrypt accepts any power of two N > 1, including the N=2 of
   // auth.md §1. maxmem 0 = OpenSSL's default bound (32 MiB).
-  if (EVP_PBE_scrypt(reinterpret_cast<const char*>(password.data()), password.size(),
-                     salt.data(), salt.size(), n, r, p, 0, out.data(), out.size()) != 1) {
+  if (EVP_PBE_scrypt(reinterpret_cast<const char*>(password.data()), password.size(), salt.data(),
+                     salt.size(), n, r, p, 0, out.data(), out.size()) != 1) {
     throw std::runtime_error("scrypt failed");
   }
   return out;

@@ -30,8 +30,8 @@ bool IsCredentialScheme(const std::string& scheme) {
     if (scheme == s) return true;
   }
   static constexpr std::array<std::string_view, 10> kWithDriver = {
-      "http", "https", "ftp", "ftps", "postgresql", "postgres", "mysql", "mariadb", "mssql",
-      "oracle"};
+      "http",     "https", "ftp",     "ftps",  "postgresql",
+      "postgres", "mysql", "mariadb", "mssql", "oracle"};
   std::string base = scheme.substr(0, scheme.find('+'));
   if (base.size() != scheme.size()) {
     std::string driver = scheme.substr(base.size() + 1);
@@ -136,8 +136,8 @@ bool IsSensitiveFieldName(std::string_view raw_name) {
 
 std::string ScrubString(std::string_view value) {
   if (value.starts_with("[REDACTED")) return std::string(value);
-  std::string s = value.find("://") != std::string_view::npos ? MaskUrlUserinfo(value)
-                                                              : std::string(value);
+  std::string s =
+      value.find("://") != std::string_view::npos ? MaskUrlUserinfo(value) : std::string(value);
   s = ReplaceRuns(s, IsHexDigit, 64, "[REDACTED-HEX64]");
   return ReplaceRuns(s, IsB64UrlChar, 43, "[REDACTED-B64URL43]");
 }

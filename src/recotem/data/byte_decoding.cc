@@ -193,7 +193,8 @@ std::string DecodeToUtf8(std::vector<uint8_t> bytes, std::string_view encoding) 
       name == "utf8-sig") {
     std::string text(bytes.begin(), bytes.end());
     if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF &&
-        static_cast<unsigned char>(text[1]) == 0xBB && static_cast<unsigned char>(text[2]) == 0xBF) {
+        static_cast<unsigned char>(text[1]) == 0xBB &&
+        static_cast<unsigned char>(text[2]) == 0xBF) {
       text.erase(0, 3);
     }
     if (!IsValidUtf8(text)) throw std::runtime_error("'utf-8' codec can't decode the data");

@@ -67,7 +67,8 @@ class RecordReader {
         any_char = true;
       }
     }
-    if (in_quotes) throw std::runtime_error("EOF inside string starting at line " + std::to_string(line_));
+    if (in_quotes)
+      throw std::runtime_error("EOF inside string starting at line " + std::to_string(line_));
     if (!any_char) return false;
     fields->push_back(std::move(field));
     return true;
@@ -98,8 +99,9 @@ class RecordReader {
 
 bool IsCsvNullToken(std::string_view cell) {
   static constexpr std::array<std::string_view, 20> kTokens = {
-      "",     "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
-      "<NA>", "N/A",  "NA",       "NULL", "NaN",    "None",     "n/a",  "nan",  "null",   "nan"};
+      "",     "#N/A",   "#N/A N/A", "#NA",  "-1.#IND", "-1.#QNAN", "-NaN",
+      "-nan", "1.#IND", "1.#QNAN",  "<NA>", "N/A",     "NA",       "NULL",
+      "NaN",  "None",   "n/a",      "nan",  "null",    "nan"};
   for (auto t : kTokens) {
     if (cell == t) return true;
   }
@@ -111,7 +113,8 @@ InteractionTable ParseCsv(std::string_view text, const CsvOptions& options) {
   RecordReader reader(text, options.delimiter);
   std::vector<std::string> fields;
   for (int64_t skipped = 0; skipped < options.header; ++skipped) {
-    if (!reader.Next(&fields)) throw std::runtime_error("no header row: the file has too few lines");
+    if (!reader.Next(&fields))
+      throw std::runtime_error("no header row: the file has too few lines");
   }
   if (!reader.Next(&fields)) throw std::runtime_error("No columns to parse from file");
   InteractionTable table;

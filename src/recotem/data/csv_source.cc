@@ -53,7 +53,9 @@ ColumnKind KindForDtype(const std::string& column, const std::string& dtype) {
 
 }  // namespace
 
-uint64_t MaxDownloadBytes() { return static_cast<uint64_t>(env::ReadClampedInt(kMaxDownloadBytes)); }
+uint64_t MaxDownloadBytes() {
+  return static_cast<uint64_t>(env::ReadClampedInt(kMaxDownloadBytes));
+}
 
 CsvSourceConfig CsvSourceConfig::FromJson(const nlohmann::ordered_json& config) {
   CsvSourceConfig c;
@@ -69,7 +71,8 @@ CsvSourceConfig CsvSourceConfig::FromJson(const nlohmann::ordered_json& config) 
   }
   if (config.contains("dtype") && config["dtype"].is_object()) {
     for (auto it = config["dtype"].begin(); it != config["dtype"].end(); ++it) {
-      c.dtype[it.key()] = it.value().is_string() ? it.value().get<std::string>() : it.value().dump();
+      c.dtype[it.key()] =
+          it.value().is_string() ? it.value().get<std::string>() : it.value().dump();
     }
   }
   if (config.contains("sha256") && config["sha256"].is_string()) {
@@ -100,8 +103,7 @@ std::string CsvSource::LocalPath() const {
   return p;
 }
 
-std::string CsvSource::ReadText(const FetchContext& context, uint64_t* raw_bytes,
-                                bool* verified) {
+std::string CsvSource::ReadText(const FetchContext& context, uint64_t* raw_bytes, bool* verified) {
   std::string path = LocalPath();
   uint64_t cap = MaxDownloadBytes();
   struct stat st {};

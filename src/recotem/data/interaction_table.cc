@@ -69,7 +69,8 @@ std::string PythonFloatRepr(double value) {
       out.append(digits, 1, std::string::npos);
     }
     char exp_buf[16];
-    std::snprintf(exp_buf, sizeof(exp_buf), "e%c%02d", exponent < 0 ? '-' : '+', std::abs(exponent));
+    std::snprintf(exp_buf, sizeof(exp_buf), "e%c%02d", exponent < 0 ? '-' : '+',
+                  std::abs(exponent));
     out += exp_buf;
     return out;
   }

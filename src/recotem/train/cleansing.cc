@@ -97,8 +97,7 @@ CleansedData Cleanse(const InteractionTable& table, const SchemaSpec& schema,
     data.item_index.push_back(data.items.GetOrAdd(item_ids.IdAt(item_index[k])));
     if (times != nullptr) {
       // A null time sorts last, as pandas' NaT does.
-      data.time_ns->push_back(
-          parsed_times[rows[k]].value_or(std::numeric_limits<int64_t>::max()));
+      data.time_ns->push_back(parsed_times[rows[k]].value_or(std::numeric_limits<int64_t>::max()));
     }
   }
 

@@ -38,8 +38,8 @@ SelectionResult SelectModel(const Interactions& data, const TrainingSpec& traini
   int n_items = split.train.n_cols;
   if (training.cutoff > n_items) {
     throw TrainingError("training.cutoff " + std::to_string(training.cutoff) +
-                            " exceeds the number of items in the data (" +
-                            std::to_string(n_items) + ")",
+                            " exceeds the number of items in the data (" + std::to_string(n_items) +
+                            ")",
                         "training_error");
   }
   tune::Evaluator evaluator(split.train, split.validation, split.validation_users,
@@ -96,10 +96,9 @@ SelectionResult SelectModel(const Interactions& data, const TrainingSpec& traini
                               " score is exactly 0: no algorithm recommended any held-out item",
                           "zero_score");
     }
-    logger.Warning(events::kZeroScoreHitMetric,
-                   {{"metric", training.metric},
-                    {"n_completed", result.n_completed},
-                    {"message", "best hit score is 0; continuing"}});
+    logger.Warning(events::kZeroScoreHitMetric, {{"metric", training.metric},
+                                                 {"n_completed", result.n_completed},
+                                                 {"message", "best hit score is 0; continuing"}});
   }
   logger.Info(events::kSearchDone, {{"best_class", result.best_class},
                                     {"best_score", result.best_score},

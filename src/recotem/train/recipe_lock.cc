@@ -75,9 +75,9 @@ RecipeLock::Outcome RecipeLock::Acquire(const std::string& output_path, const st
   }
   auto contended = [&]() -> Outcome {
     if (options.fail_on_busy) {
-      throw LockContestedError("recipe lock " + lock_path.string() +
-                                   " is held by another process (--fail-on-busy)",
-                               "lock_contested");
+      throw LockContestedError(
+          "recipe lock " + lock_path.string() + " is held by another process (--fail-on-busy)",
+          "lock_contested");
     }
     Logger().Info(events::kRecipeLockContendedSkipping, {{"recipe", recipe}, {"run_id", run_id}});
     return Outcome::kSkipped;

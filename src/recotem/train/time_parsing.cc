@@ -132,8 +132,8 @@ std::vector<std::optional<int64_t>> ParseTimeColumn(const Column& column,
     std::string this_layout = LayoutOf(raw);
     if (!layout) layout = this_layout;
     if (!ns || this_layout != *layout) {
-      throw TrainingError("time column '" + column.name() + "': cannot parse '" +
-                              std::string(raw) + "' (row " + std::to_string(r) +
+      throw TrainingError("time column '" + column.name() + "': cannot parse '" + std::string(raw) +
+                              "' (row " + std::to_string(r) +
                               ") as a date-time in the column's format",
                           "time_column_parse_error");
     }

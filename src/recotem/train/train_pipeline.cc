@@ -152,9 +152,9 @@ TrainOutcome RunTrainPipeline(const Recipe& recipe, const TrainOptions& options,
   Versioning versioning = recipe.output.versioning == "always_overwrite"
                               ? Versioning::kAlwaysOverwrite
                               : Versioning::kAppendSha;
-  WrittenArtifact written =
-      WriteArtifactFile(LocalOutputPath(recipe.output.path), versioning, artifact,
-                        [&](const std::filesystem::path&) { RecheckContainment(recipe.output.path); });
+  WrittenArtifact written = WriteArtifactFile(
+      LocalOutputPath(recipe.output.path), versioning, artifact,
+      [&](const std::filesystem::path&) { RecheckContainment(recipe.output.path); });
 
   log::Fields written_fields = {{"versioning", recipe.output.versioning},
                                 {"artifact", written.artifact_path}};

@@ -35,8 +35,7 @@ std::vector<std::string> ChildEnvironment(const std::map<std::string, std::strin
 }
 
 [[noreturn]] void ExecChild(const std::vector<std::string>& args,
-                            const std::map<std::string, std::string>& env,
-                            const std::string& cwd) {
+                            const std::map<std::string, std::string>& env, const std::string& cwd) {
   if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) _exit(127);
   std::vector<std::string> full_args = {RecotemBinary()};
   full_args.insert(full_args.end(), args.begin(), args.end());

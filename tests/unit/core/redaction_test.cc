@@ -28,13 +28,15 @@ TEST(Redaction, SecurityPostureFlagsAreNotSecrets) {
 }
 
 TEST(Redaction, ScrubsUserinfoHexAndBase64Runs) {
-  EXPECT_EQ(ScrubString("postgresql+psycopg://u:pw@db:5432/x"), "postgresql+psycopg://***@db:5432/x");
+  EXPECT_EQ(ScrubString("postgresql+psycopg://u:pw@db:5432/x"),
+            "postgresql+psycopg://***@db:5432/x");
   EXPECT_EQ(ScrubString("gs://bucket@project/obj"), "gs://bucket@project/obj");
   EXPECT_EQ(ScrubString("k=" + std::string(64, 'a') + "!"), "k=[REDACTED-HEX64]!");
   EXPECT_EQ(ScrubString(std::string(42, 'a')), std::string(42, 'a'));
   EXPECT_EQ(ScrubString(std::string(63, 'a')), "[REDACTED-B64URL43]");
   EXPECT_EQ(ScrubString("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"), "[REDACTED-B64URL43]");
-  EXPECT_EQ(ScrubString("[REDACTED] " + std::string(70, 'f')), "[REDACTED] " + std::string(70, 'f'));
+  EXPECT_EQ(ScrubString("[REDACTED] " + std::string(70, 'f')),
+            "[REDACTED] " + std::string(70, 'f'));
 }
 
 TEST(Redaction, RedactsNestedObjectsAndArrays) {

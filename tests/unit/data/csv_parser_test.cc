@@ -58,9 +58,7 @@ TEST(CsvParser, TabAndRegexDelimiters) {
   EXPECT_EQ(ParseCsv("u  i\n1   2\n", regex).Find("i")->Raw(0), "2");
 }
 
-TEST(CsvParser, EmptyInputHasNoColumns) {
-  EXPECT_THROW(ParseCsv("", {}), std::runtime_error);
-}
+TEST(CsvParser, EmptyInputHasNoColumns) { EXPECT_THROW(ParseCsv("", {}), std::runtime_error); }
 
 }  // namespace
 }  // namespace recotem
