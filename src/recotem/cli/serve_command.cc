@@ -49,8 +49,12 @@ int RunServe(const ServeOptions& options) {
     return Fail("Configuration error: ", e);
   }
   log::Configure(config.log_format);
-  if (options.host_option->count() > 0) config.host = options.host;
-  if (options.port_option->count() > 0) config.port = options.port;  // range not checked
+  if (options.host_option->count() > 0) {
+    config.host = options.host;
+  }
+  if (options.port_option->count() > 0) {
+    config.port = options.port;  // range not checked
+  }
 
   std::unique_ptr<serve::ServeApp> app;
   try {

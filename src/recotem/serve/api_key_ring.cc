@@ -25,7 +25,9 @@ ApiKeyRing ApiKeyRing::Parse(std::string_view value) {
   size_t position = 0;
   for (const std::string& raw : Split(Trim(value), ',')) {
     std::string_view entry = Trim(raw);
-    if (entry.empty()) continue;
+    if (entry.empty()) {
+      continue;
+    }
     ++position;
     size_t first = entry.find(':');
     size_t second = first == std::string_view::npos ? first : entry.find(':', first + 1);
@@ -41,7 +43,9 @@ ApiKeyRing ApiKeyRing::Parse(std::string_view value) {
                         "malformed API key entry: kid must not be empty");
     }
     bool all_hex = true;
-    for (char c : hex) all_hex = all_hex && IsHexDigit(c);
+    for (char c : hex) {
+      all_hex = all_hex && IsHexDigit(c);
+    }
     if (hex.size() != kApiKeyDigestHexChars || !all_hex) {
       throw ConfigError(std::string(kInvalidEntryPrefix) + "malformed API key entry for kid '" +
                         kid + "': hash must be exactly 64 hex chars, got " +
@@ -65,7 +69,9 @@ std::optional<size_t> ApiKeyRing::Match(std::string_view candidate_hex) const {
     bool equal = ConstantTimeEqual(candidate_hex, entries_[i].digest_hex);
     matched = (equal && matched == entries_.size()) ? i : matched;
   }
-  if (matched == entries_.size()) return std::nullopt;
+  if (matched == entries_.size()) {
+    return std::nullopt;
+  }
   return matched;
 }
 

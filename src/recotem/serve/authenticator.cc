@@ -26,7 +26,9 @@ Authenticator::Authenticator(ApiKeyRing ring, bool insecure_no_auth, ApiKeyHashF
 
 AuthOutcome Authenticator::Authenticate(const std::string* header_value, std::string_view path,
                                         std::string_view client_host) {
-  if (!enabled_) return PassAnonymous(path, client_host);
+  if (!enabled_) {
+    return PassAnonymous(path, client_host);
+  }
   if (header_value == nullptr) {
     logger_.Warning(events::kAuthMissingHeader, {{"path", path}});
     return Reject(AuthStatus::kMissingKey);
@@ -68,7 +70,9 @@ AuthOutcome Authenticator::PassAnonymous(std::string_view path, std::string_view
     std::lock_guard<std::mutex> lock(first_seen_mu_);
     first_seen = first_seen_hosts_.Put(host, true);
   }
-  if (first_seen) logger_.Info(events::kAuthAnonymousBypassFirstSeen, std::move(fields));
+  if (first_seen) {
+    logger_.Info(events::kAuthAnonymousBypassFirstSeen, std::move(fields));
+  }
   return {AuthStatus::kOk, kAnonymousKid};
 }
 

@@ -21,7 +21,9 @@ class BoundedLru {
   // The pointer is valid until the next Put.
   Value* Get(const Key& key) {
     auto it = index_.find(key);
-    if (it == index_.end()) return nullptr;
+    if (it == index_.end()) {
+      return nullptr;
+    }
     order_.splice(order_.begin(), order_, it->second);
     return &it->second->second;
   }

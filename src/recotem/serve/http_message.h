@@ -23,7 +23,9 @@ struct HttpRequest {
   // nullptr when absent. An empty value is present (returns "").
   const std::string* FindHeader(std::string_view lower_name) const {
     for (const auto& [name, value] : headers) {
-      if (name == lower_name) return &value;
+      if (name == lower_name) {
+        return &value;
+      }
     }
     return nullptr;
   }

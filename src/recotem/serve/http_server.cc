@@ -50,7 +50,9 @@ std::error_code ToStd(const beast::error_code& ec) {
 }
 
 bool IsMalformedRequest(const beast::error_code& ec) {
-  if (ec.category() != http::make_error_code(http::error::bad_method).category()) return false;
+  if (ec.category() != http::make_error_code(http::error::bad_method).category()) {
+    return false;
+  }
   return ec != http::error::end_of_stream && ec != http::error::partial_message &&
          ec != http::error::short_read && ec != http::error::need_more;
 }
@@ -69,7 +71,9 @@ class HttpServer::Impl {
         accept_retry_(acceptor_.get_executor()) {}
 
   ~Impl() {
-    if (started_ && !stopped_) Shutdown(std::chrono::milliseconds(0));
+    if (started_ && !stopped_) {
+      Shutdown(std::chrono::milliseconds(0));
+    }
   }
 
   void Listen();
@@ -130,14 +134,20 @@ class Session : public std::enable_shared_from_this<Session> {
   // the middle of a request finishes it first.
   void CloseIfIdle() {
     asio::post(stream_.get_executor(), [self = shared_from_this()] {
-      if (self->idle_) self->stream_.socket().cancel();
+      if (self->idle_) {
+        self->stream_.socket().cancel();
+      }
     });
   }
 
  private:
   void WaitForRequest() {
-    if (server_.stopping()) return Close();
-    if (buffer_.size() > 0) return ReadHeader();  // pipelined bytes already here
+    if (server_.stopping()) {
+      return Close();
+    }
+    if (buffer_.size() > 0) {
+      return ReadHeader();  // pipelined bytes already here
+    }
     idle_ = true;
     stream_.expires_after(server_.options().idle_timeout);
     stream_.async_read_some(buffer_.prepare(kIdleReadChunk),
@@ -146,7 +156,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnIdleRead(beast::error_code ec, size_t n) {
     idle_ = false;
-    if (ec) return Close();  // idle timeout, peer closed, or drain
+    if (ec) {
+      return Close();  // idle timeout, peer closed, or drain
+    }
     buffer_.commit(n);
     ReadHeader();
   }
@@ -162,7 +174,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnHeader(beast::error_code ec, size_t) {
-    if (ec) return OnReadError(ec);
+    if (ec) {
+      return OnReadError(ec);
+    }
     const auto& req = parser_->get();
     if (beast::iequals(req[http::field::expect], "100-continue")) {
       continue_.emplace(http::status::continue_, req.version());
@@ -175,7 +189,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnContinueWritten(beast::error_code ec, size_t) {
     continue_.reset();
-    if (ec) return Close();
+    if (ec) {
+      return Close();
+    }
     ReadBody();
   }
 
@@ -185,7 +201,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnBody(beast::error_code ec, size_t) {
-    if (ec) return OnReadError(ec);
+    if (ec) {
+      return OnReadError(ec);
+    }
     Handle();
   }
 
@@ -193,8 +211,12 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec == http::error::header_limit) {
       return SendErrorAndClose(431, kHeaderTooLargeDetail);
     }
-    if (ec == http::error::body_limit) return SendErrorAndClose(413, kBodyTooLargeDetail);
-    if (IsMalformedRequest(ec)) return SendErrorAndClose(400, kBadRequestDetail);
+    if (ec == http::error::body_limit) {
+      return SendErrorAndClose(413, kBodyTooLargeDetail);
+    }
+    if (IsMalformedRequest(ec)) {
+      return SendErrorAndClose(400, kBadRequestDetail);
+    }
     Close();  // timeout, reset, or the peer went away mid-request
   }
 
@@ -206,7 +228,9 @@ class Session : public std::enable_shared_from_this<Session> {
     request.headers.reserve(8);
     for (const auto& field : msg) {
       std::string name(field.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      for (char& c : name) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
       request.headers.emplace_back(std::move(name), std::string(field.value()));
     }
     request.body = std::move(msg.body());
@@ -239,7 +263,9 @@ class Session : public std::enable_shared_from_this<Session> {
     res_->version(version);
     res_->result(static_cast<unsigned>(response.status));
     res_->set(http::field::content_type, response.content_type);
-    for (auto& [name, value] : response.headers) res_->insert(name, value);
+    for (auto& [name, value] : response.headers) {
+      res_->insert(name, value);
+    }
     res_->body() = std::move(response.body);
     bool keep = keep_alive && !server_.stopping();
     res_->keep_alive(keep);
@@ -260,9 +286,15 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnWrite(Next next, beast::error_code ec, size_t) {
     res_.reset();
-    if (ec) return Close();
-    if (next == Next::kKeepAlive) return WaitForRequest();
-    if (next == Next::kClose) return Close();
+    if (ec) {
+      return Close();
+    }
+    if (next == Next::kKeepAlive) {
+      return WaitForRequest();
+    }
+    if (next == Next::kClose) {
+      return Close();
+    }
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
     buffer_.clear();
@@ -278,7 +310,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnDiscard(beast::error_code ec, size_t n) {
     lingered_ += n;
-    if (ec || lingered_ >= kLingerDiscardBytes) return Close();
+    if (ec || lingered_ >= kLingerDiscardBytes) {
+      return Close();
+    }
     Discard();
   }
 
@@ -320,12 +354,18 @@ void HttpServer::Impl::Listen() {
     endpoint = results.begin()->endpoint();
   }
   acceptor_.open(endpoint.protocol(), ec);
-  if (ec) throw BindError(ToStd(ec), "socket");
+  if (ec) {
+    throw BindError(ToStd(ec), "socket");
+  }
   acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
   acceptor_.bind(endpoint, ec);
-  if (ec) throw BindError(ToStd(ec), "bind");
+  if (ec) {
+    throw BindError(ToStd(ec), "bind");
+  }
   acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) throw BindError(ToStd(ec), "listen");
+  if (ec) {
+    throw BindError(ToStd(ec), "listen");
+  }
   port_ = acceptor_.local_endpoint(ec).port();
 }
 
@@ -335,7 +375,9 @@ void HttpServer::Impl::Start() {
   asio::dispatch(acceptor_.get_executor(), [this] { DoAccept(); });
   int n = options_.threads < 1 ? 1 : options_.threads;
   threads_.reserve(static_cast<size_t>(n));
-  for (int i = 0; i < n; ++i) threads_.emplace_back([this] { ioc_.run(); });
+  for (int i = 0; i < n; ++i) {
+    threads_.emplace_back([this] { ioc_.run(); });
+  }
 }
 
 void HttpServer::Impl::DoAccept() {
@@ -343,12 +385,16 @@ void HttpServer::Impl::DoAccept() {
 }
 
 void HttpServer::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
-  if (!acceptor_.is_open() || ec == asio::error::operation_aborted) return;
+  if (!acceptor_.is_open() || ec == asio::error::operation_aborted) {
+    return;
+  }
   if (ec) {
     // e.g. EMFILE: back off instead of spinning, then keep accepting.
     accept_retry_.expires_after(kAcceptRetryDelay);
     accept_retry_.async_wait([this](beast::error_code wait_ec) {
-      if (!wait_ec && acceptor_.is_open()) DoAccept();
+      if (!wait_ec && acceptor_.is_open()) {
+        DoAccept();
+      }
     });
     return;
   }
@@ -369,7 +415,9 @@ void HttpServer::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
 }
 
 size_t HttpServer::Impl::Shutdown(std::chrono::milliseconds drain) {
-  if (stopped_) return 0;
+  if (stopped_) {
+    return 0;
+  }
   stopping_.store(true, std::memory_order_release);
   asio::post(acceptor_.get_executor(), [this] {
     beast::error_code ignored;
@@ -380,10 +428,14 @@ size_t HttpServer::Impl::Shutdown(std::chrono::milliseconds drain) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (auto& [ptr, weak] : sessions_) {
-      if (auto s = weak.lock()) live.push_back(std::move(s));
+      if (auto s = weak.lock()) {
+        live.push_back(std::move(s));
+      }
     }
   }
-  for (auto& s : live) s->CloseIfIdle();
+  for (auto& s : live) {
+    s->CloseIfIdle();
+  }
   live.clear();  // the sessions' own handlers keep them alive
   size_t left;
   {
@@ -393,7 +445,9 @@ size_t HttpServer::Impl::Shutdown(std::chrono::milliseconds drain) {
   }
   work_.reset();
   ioc_.stop();
-  for (auto& t : threads_) t.join();
+  for (auto& t : threads_) {
+    t.join();
+  }
   threads_.clear();
   stopped_ = true;
   return left;

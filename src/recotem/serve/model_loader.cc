@@ -29,9 +29,15 @@ LoadStage StageOf(ArtifactLoadStage stage) {
 }
 
 int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
   return -1;
 }
 
@@ -117,28 +123,40 @@ std::string_view FailureReasonLabel(LoadStage stage) {
 
 std::string StartupErrorText(const LoadFailure& failure) {
   std::string_view prefix = StartupErrorPrefix(failure.stage);
-  if (failure.message.starts_with(prefix)) return failure.message;
+  if (failure.message.starts_with(prefix)) {
+    return failure.message;
+  }
   return std::string(prefix) + failure.message;
 }
 
 std::string KidForLog(std::string_view kid) {
-  if (kid == kUnknownKid) return std::string(kid);
+  if (kid == kUnknownKid) {
+    return std::string(kid);
+  }
   return log::SanitizeKid(kid);
 }
 
 std::optional<std::string> LocalArtifactPath(std::string_view output_path) {
   size_t colon = output_path.find("://");
-  if (colon == std::string_view::npos) return std::string(output_path);
+  if (colon == std::string_view::npos) {
+    return std::string(output_path);
+  }
   std::string scheme;
   for (char c : output_path.substr(0, colon)) {
     scheme.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   }
-  if (scheme != "file") return std::nullopt;
+  if (scheme != "file") {
+    return std::nullopt;
+  }
   std::string_view rest = output_path.substr(colon + 3);
   size_t slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
-  if (!authority.empty() && authority != "localhost") return std::nullopt;
-  if (slash == std::string_view::npos) return std::nullopt;
+  if (!authority.empty() && authority != "localhost") {
+    return std::nullopt;
+  }
+  if (slash == std::string_view::npos) {
+    return std::nullopt;
+  }
   return PercentDecode(rest.substr(slash));
 }
 

@@ -69,10 +69,14 @@ void ModelRegistry::Replace(RegistryEntry entry) {
 bool ModelRegistry::Remove(std::string_view name) {
   std::lock_guard<std::mutex> lock(write_mu_);
   std::shared_ptr<const Table> current = Load();
-  if (current->Find(name) == nullptr) return false;
+  if (current->Find(name) == nullptr) {
+    return false;
+  }
   auto next = std::make_shared<Table>();
   for (const EntryPtr& e : current->entries) {
-    if (e->name == name) continue;
+    if (e->name == name) {
+      continue;
+    }
     next->index.emplace(e->name, next->entries.size());
     next->entries.push_back(e);
   }
@@ -84,7 +88,9 @@ bool ModelRegistry::SetLoadError(std::string_view name, std::optional<std::strin
   std::lock_guard<std::mutex> lock(write_mu_);
   std::shared_ptr<const Table> current = Load();
   const EntryPtr* existing = current->Find(name);
-  if (existing == nullptr) return false;
+  if (existing == nullptr) {
+    return false;
+  }
   auto updated = std::make_shared<RegistryEntry>(**existing);
   updated->last_load_error = std::move(error);
   auto next = std::make_shared<Table>(*current);

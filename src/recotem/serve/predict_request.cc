@@ -13,7 +13,9 @@ Json Entry(std::string_view type, Json loc, std::string_view msg, Json input, Js
   e["loc"] = std::move(loc);
   e["msg"] = msg;
   e["input"] = std::move(input);
-  if (!ctx.is_null()) e["ctx"] = std::move(ctx);
+  if (!ctx.is_null()) {
+    e["ctx"] = std::move(ctx);
+  }
   return e;
 }
 
@@ -59,11 +61,15 @@ std::optional<int64_t> ValidateCutoff(const Json& value, Json& errors) {
 }  // namespace
 
 bool IsValidRecipeName(std::string_view name) {
-  if (name.empty() || name.size() > kMaxRecipeNameLength) return false;
+  if (name.empty() || name.size() > kMaxRecipeNameLength) {
+    return false;
+  }
   for (char c : name) {
     bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
               c == '_' || c == '-';
-    if (!ok) return false;
+    if (!ok) {
+      return false;
+    }
   }
   return true;
 }
@@ -108,10 +114,14 @@ PredictValidation ValidatePredictRequest(std::string_view name, std::string_view
       request.user_id = user->get<std::string>();
     }
     if (auto cutoff = parsed.find("cutoff"); cutoff != parsed.end()) {
-      if (std::optional<int64_t> value = ValidateCutoff(*cutoff, errors)) request.cutoff = *value;
+      if (std::optional<int64_t> value = ValidateCutoff(*cutoff, errors)) {
+        request.cutoff = *value;
+      }
     }
   }
-  if (errors.empty()) result.request = std::move(request);
+  if (errors.empty()) {
+    result.request = std::move(request);
+  }
   return result;
 }
 

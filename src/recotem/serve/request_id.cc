@@ -6,11 +6,15 @@
 namespace recotem::serve {
 
 bool IsValidRequestId(std::string_view value, size_t max_length) {
-  if (value.empty() || value.size() > max_length) return false;
+  if (value.empty() || value.size() > max_length) {
+    return false;
+  }
   for (char c : value) {
     bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
               c == '_' || c == '-';
-    if (!ok) return false;
+    if (!ok) {
+      return false;
+    }
   }
   return true;
 }
@@ -19,7 +23,9 @@ std::string ResolveRequestId(const std::string* client_value, const RequestIdRul
   if (client_value != nullptr && IsValidRequestId(*client_value, rules.max_length)) {
     return *client_value;
   }
-  if (rules.fallback == RequestIdRules::Fallback::kUuid4) return RandomUuid4();
+  if (rules.fallback == RequestIdRules::Fallback::kUuid4) {
+    return RandomUuid4();
+  }
   return HexEncode(RandomBytes(6));  // 12 lowercase hex characters
 }
 

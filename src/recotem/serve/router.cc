@@ -9,18 +9,28 @@ namespace recotem::serve {
 namespace {
 
 int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
   return -1;
 }
 
 bool MatchSegment(std::string_view pattern, std::string_view segment,
                   std::vector<std::string>* params) {
-  if (!pattern.starts_with('{')) return pattern == segment;
+  if (!pattern.starts_with('{')) {
+    return pattern == segment;
+  }
   size_t close = pattern.find('}');
   std::string_view suffix = pattern.substr(close + 1);  // "" or ":verb"
-  if (segment.size() <= suffix.size() || !segment.ends_with(suffix)) return false;
+  if (segment.size() <= suffix.size() || !segment.ends_with(suffix)) {
+    return false;
+  }
   params->emplace_back(segment.substr(0, segment.size() - suffix.size()));
   return true;
 }
@@ -54,17 +64,22 @@ std::string Router::DecodePath(std::string_view target) {
 bool Router::Match(std::string_view pattern, std::string_view path,
                    std::vector<std::string>* params) {
   params->clear();
-  if (!path.starts_with('/') || !pattern.starts_with('/')) return false;
+  if (!path.starts_with('/') || !pattern.starts_with('/')) {
+    return false;
+  }
   return MatchSegments(Split(pattern.substr(1), '/'), Split(path.substr(1), '/'), params);
 }
 
 bool Router::MatchSegments(const std::vector<std::string>& pattern,
-                           const std::vector<std::string>& path,
-                           std::vector<std::string>* params) {
+                           const std::vector<std::string>& path, std::vector<std::string>* params) {
   params->clear();
-  if (pattern.size() != path.size()) return false;
+  if (pattern.size() != path.size()) {
+    return false;
+  }
   for (size_t i = 0; i < pattern.size(); ++i) {
-    if (!MatchSegment(pattern[i], path[i], params)) return false;
+    if (!MatchSegment(pattern[i], path[i], params)) {
+      return false;
+    }
   }
   return true;
 }
@@ -79,7 +94,9 @@ HttpResponse Router::Handle(const HttpRequest& request) const {
   }
   std::string path = DecodePath(request.target);
   std::vector<std::string> path_segments;
-  if (path.starts_with('/')) path_segments = Split(std::string_view(path).substr(1), '/');
+  if (path.starts_with('/')) {
+    path_segments = Split(std::string_view(path).substr(1), '/');
+  }
   std::string_view method = request.method == "HEAD" ? "GET" : std::string_view(request.method);
   const Route* matched = nullptr;
   std::vector<std::string> params;
@@ -87,20 +104,28 @@ HttpResponse Router::Handle(const HttpRequest& request) const {
   for (const CompiledRoute& compiled : routes_) {
     const Route& route = compiled.route;
     std::vector<std::string> candidate;
-    if (!MatchSegments(compiled.segments, path_segments, &candidate)) continue;
+    if (!MatchSegments(compiled.segments, path_segments, &candidate)) {
+      continue;
+    }
     if (route.method == method) {
       matched = &route;
       params = std::move(candidate);
       break;
     }
     allowed.push_back(route.method);
-    if (route.method == "GET") allowed.push_back("HEAD");
+    if (route.method == "GET") {
+      allowed.push_back("HEAD");
+    }
   }
   if (matched == nullptr) {
-    if (allowed.empty()) return DetailResponse(404, kNotFoundDetail);
+    if (allowed.empty()) {
+      return DetailResponse(404, kNotFoundDetail);
+    }
     HttpResponse response = DetailResponse(405, kMethodNotAllowedDetail);
     std::string allow;
-    for (const std::string& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
+    for (const std::string& m : allowed) {
+      allow += (allow.empty() ? "" : ", ") + m;
+    }
     response.headers.emplace_back("Allow", allow);
     return response;
   }
@@ -108,7 +133,9 @@ HttpResponse Router::Handle(const HttpRequest& request) const {
   if (matched->requires_auth) {
     AuthOutcome outcome =
         auth_.Authenticate(request.FindHeader(kApiKeyHeader), path, request.client_host);
-    if (!outcome.ok()) return Unauthorized(outcome.status, matched->error_style);
+    if (!outcome.ok()) {
+      return Unauthorized(outcome.status, matched->error_style);
+    }
     context.kid = std::move(outcome.kid);
   } else {
     context.kid = kAnonymousKid;

@@ -68,8 +68,7 @@ class Router {
     std::vector<std::string> segments;  // the pattern split on '/', once
   };
   static bool MatchSegments(const std::vector<std::string>& pattern,
-                            const std::vector<std::string>& path,
-                            std::vector<std::string>* params);
+                            const std::vector<std::string>& path, std::vector<std::string>* params);
   HttpResponse Unauthorized(AuthStatus status, ErrorStyle style) const;
 
   Authenticator& auth_;

@@ -16,7 +16,9 @@ constexpr const char* kStatusDegraded = "degraded";
 
 // A non-empty string header field, or nullopt.
 std::optional<std::string> NonEmptyHeaderString(const Json& header, const char* key) {
-  if (!header.is_object()) return std::nullopt;
+  if (!header.is_object()) {
+    return std::nullopt;
+  }
   auto it = header.find(key);
   if (it == header.end() || !it->is_string() || it->get_ref<const std::string&>().empty()) {
     return std::nullopt;
@@ -25,9 +27,13 @@ std::optional<std::string> NonEmptyHeaderString(const Json& header, const char* 
 }
 
 Json HeaderStringOrNull(const Json& header, const char* key) {
-  if (!header.is_object()) return nullptr;
+  if (!header.is_object()) {
+    return nullptr;
+  }
   auto it = header.find(key);
-  if (it == header.end() || !it->is_string()) return nullptr;
+  if (it == header.end() || !it->is_string()) {
+    return nullptr;
+  }
   return *it;
 }
 
@@ -40,14 +46,18 @@ HttpResponse WithRequestId(HttpResponse response, const std::string& request_id)
 
 bool AllHealthy(const std::vector<ModelRegistry::EntryPtr>& entries) {
   for (const auto& e : entries) {
-    if (!e->healthy()) return false;
+    if (!e->healthy()) {
+      return false;
+    }
   }
   return true;
 }
 
 Json HealthBody(const std::vector<ModelRegistry::EntryPtr>& entries) {
   size_t loaded = 0;
-  for (const auto& e : entries) loaded += e->healthy() ? 1 : 0;
+  for (const auto& e : entries) {
+    loaded += e->healthy() ? 1 : 0;
+  }
   Json body = Json::object();
   body["status"] = loaded == entries.size() ? kStatusOk : kStatusDegraded;
   body["total"] = entries.size();
@@ -60,10 +70,18 @@ Json HealthDetailsBody(const std::vector<ModelRegistry::EntryPtr>& entries) {
   for (const auto& e : entries) {
     Json health = Json::object();
     health["loaded"] = e->loaded;
-    if (auto v = NonEmptyHeaderString(e->header, "trained_at")) health["trained_at"] = *v;
-    if (auto v = NonEmptyHeaderString(e->header, "best_class")) health["best_class"] = *v;
-    if (!e->kid.empty()) health["kid"] = e->kid;
-    if (e->last_load_error) health["error"] = *e->last_load_error;
+    if (auto v = NonEmptyHeaderString(e->header, "trained_at")) {
+      health["trained_at"] = *v;
+    }
+    if (auto v = NonEmptyHeaderString(e->header, "best_class")) {
+      health["best_class"] = *v;
+    }
+    if (!e->kid.empty()) {
+      health["kid"] = e->kid;
+    }
+    if (e->last_load_error) {
+      health["error"] = *e->last_load_error;
+    }
     recipes[e->name] = std::move(health);
   }
   Json body = Json::object();
@@ -75,7 +93,9 @@ Json HealthDetailsBody(const std::vector<ModelRegistry::EntryPtr>& entries) {
 Json ModelsBody(const std::vector<ModelRegistry::EntryPtr>& entries) {
   Json models = Json::array();
   for (const auto& e : entries) {
-    if (!e->loaded || !e->model) continue;
+    if (!e->loaded || !e->model) {
+      continue;
+    }
     Json item = e->header.is_object() ? e->header : Json::object();
     item["kid"] = e->kid;
     item["name"] = e->name;
@@ -89,7 +109,9 @@ Json ItemJson(const Json* metadata, std::string_view item_id, float score) {
   if (metadata != nullptr && metadata->is_object()) {
     for (auto it = metadata->begin(); it != metadata->end(); ++it) {
       // The trusted values are set last and can never be shadowed.
-      if (it.key() == "item_id" || it.key() == "score") continue;
+      if (it.key() == "item_id" || it.key() == "score") {
+        continue;
+      }
       item[it.key()] = it.value();
     }
   }
@@ -142,9 +164,15 @@ HttpResponse SeedApi::Predict(const RouteContext& context) const {
   std::string request_id =
       ResolveRequestId(context.request.FindHeader(kRequestIdHeader), kSeedRequestIdRules);
   ModelRegistry::EntryPtr entry = registry_.Find(name);
-  if (!entry) return Unavailable(name, "no_entry", nullptr, request_id);
-  if (!entry->loaded) return Unavailable(name, "not_loaded", entry.get(), request_id);
-  if (!entry->model) return Unavailable(name, "recommender_none", entry.get(), request_id);
+  if (!entry) {
+    return Unavailable(name, "no_entry", nullptr, request_id);
+  }
+  if (!entry->loaded) {
+    return Unavailable(name, "not_loaded", entry.get(), request_id);
+  }
+  if (!entry->model) {
+    return Unavailable(name, "recommender_none", entry.get(), request_id);
+  }
 
   log::Logger logger =
       logger_.Bind({{"request_id", request_id}, {"recipe", name}, {"kid", entry->kid}});

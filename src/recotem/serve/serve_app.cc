@@ -51,7 +51,9 @@ sigset_t ShutdownSignals() {
 
 log::Fields JsonList(const std::vector<std::string>& items) {
   log::Fields list = log::Fields::array();
-  for (const auto& item : items) list.push_back(item);
+  for (const auto& item : items) {
+    list.push_back(item);
+  }
   return list;
 }
 
@@ -138,7 +140,9 @@ std::unique_ptr<ServeApp> ServeApp::Build(ServeConfig config, const ServeFlags& 
                {"allowed_hosts", JsonList(cfg.allowed_hosts)},
                {"allowed_origins", JsonList(cfg.allowed_origins)},
                {"unsafe_mode", flags.insecure_no_auth || flags.dev_allow_unsigned}});
-  if (ring_error) std::rethrow_exception(ring_error);
+  if (ring_error) {
+    std::rethrow_exception(ring_error);
+  }
 
   LoadRecipesAtStartup(flags.recipes_dir, cfg, app->ring_ ? &*app->ring_ : nullptr, app->registry_);
 
@@ -175,8 +179,9 @@ void ServeApp::Run() {
               {{"host", bind_host_}, {"port", server.port()}, {"threads", threads}});
 
   std::vector<UnsafeModeBanner::Warning> warnings;
-  if (flags_.insecure_no_auth)
+  if (flags_.insecure_no_auth) {
     warnings.push_back({events::kInsecureNoAuthActive, kInsecureNoAuthMessage});
+  }
   if (flags_.dev_allow_unsigned) {
     warnings.push_back({events::kDevAllowUnsignedActive, kDevAllowUnsignedMessage});
   }

@@ -49,7 +49,9 @@ ServeConfig ServeConfig::FromEnvironment() {
   }
   config.api_keys = ApiKeyRing::FromEnvironment();
   config.allowed_hosts = SplitCsvList(env::GetOr("RECOTEM_ALLOWED_HOSTS"));
-  if (config.allowed_hosts.empty()) config.allowed_hosts = SplitCsvList(kDefaultAllowedHosts);
+  if (config.allowed_hosts.empty()) {
+    config.allowed_hosts = SplitCsvList(kDefaultAllowedHosts);
+  }
   config.allowed_origins = SplitCsvList(env::GetOr("RECOTEM_ALLOWED_ORIGINS"));
   config.drain_seconds = env::ReadClampedInt(kDrainSecondsVar);
   for (const std::string& field : SplitCsvList(env::GetOr("RECOTEM_METADATA_FIELD_DENY"))) {
@@ -71,8 +73,12 @@ ServeConfig ServeConfig::FromEnvironment() {
 }
 
 int64_t ServeConfig::StartupWorkers(size_t n_recipes) const {
-  if (startup_parallelism) return *startup_parallelism;
-  if (n_recipes == 0) return 1;
+  if (startup_parallelism) {
+    return *startup_parallelism;
+  }
+  if (n_recipes == 0) {
+    return 1;
+  }
   return std::min<int64_t>(static_cast<int64_t>(n_recipes), kAutoStartupParallelismCap);
 }
 

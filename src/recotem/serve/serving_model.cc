@@ -12,7 +12,9 @@ ServingModel::ServingModel(ModelBundle bundle, nlohmann::ordered_json header, st
       header_(std::move(header)),
       kid_(std::move(kid)),
       sha256_hex_(std::move(sha256_hex)) {
-  if (!bundle_.model) throw std::invalid_argument("model bundle has no recommender");
+  if (!bundle_.model) {
+    throw std::invalid_argument("model bundle has no recommender");
+  }
   if (bundle_.seen.n_rows != bundle_.users.size() || bundle_.seen.n_cols != bundle_.items.size()) {
     throw std::invalid_argument("seen-items matrix shape does not match the id maps");
   }
@@ -24,25 +26,37 @@ ServingModel::ServingModel(ModelBundle bundle, nlohmann::ordered_json header, st
 std::optional<std::vector<ScoredIndex<float>>> ServingModel::RecommendForUser(
     std::string_view user_id, size_t k) const {
   std::optional<int32_t> row = bundle_.users.Find(user_id);
-  if (!row) return std::nullopt;
+  if (!row) {
+    return std::nullopt;
+  }
   std::vector<float> scores(static_cast<size_t>(bundle_.items.size()));
   bundle_.model->ScoreUsers(bundle_.seen, std::span<const int32_t>(&*row, 1), scores);
   constexpr float kExcluded = -std::numeric_limits<float>::infinity();
-  for (int32_t item : bundle_.seen.RowIndices(*row)) scores[static_cast<size_t>(item)] = kExcluded;
+  for (int32_t item : bundle_.seen.RowIndices(*row)) {
+    scores[static_cast<size_t>(item)] = kExcluded;
+  }
   // NaN and +∞ are never served: rank them with the excluded items.
   for (float& s : scores) {
-    if (!std::isfinite(s)) s = kExcluded;
+    if (!std::isfinite(s)) {
+      s = kExcluded;
+    }
   }
   std::vector<ScoredIndex<float>> top;
   SelectTopK<float>(scores, k, top);
-  while (!top.empty() && top.back().score == kExcluded) top.pop_back();
+  while (!top.empty() && top.back().score == kExcluded) {
+    top.pop_back();
+  }
   return top;
 }
 
 std::optional<std::string> ServingModel::HeaderString(std::string_view key) const {
-  if (!header_.is_object()) return std::nullopt;
+  if (!header_.is_object()) {
+    return std::nullopt;
+  }
   auto it = header_.find(key);
-  if (it == header_.end() || !it->is_string()) return std::nullopt;
+  if (it == header_.end() || !it->is_string()) {
+    return std::nullopt;
+  }
   return it->get<std::string>();
 }
 

@@ -19,10 +19,14 @@ constexpr const char* kYamlStubPrefix = "YAML parse failed: ";
 
 // `stem`, or `stem_1`, `stem_2`, … — the first not in `taken`.
 std::string UniqueName(const std::string& stem, const std::set<std::string>& taken) {
-  if (!taken.contains(stem)) return stem;
+  if (!taken.contains(stem)) {
+    return stem;
+  }
   for (int i = 1;; ++i) {
     std::string candidate = stem + "_" + std::to_string(i);
-    if (!taken.contains(candidate)) return candidate;
+    if (!taken.contains(candidate)) {
+      return candidate;
+    }
   }
 }
 
@@ -61,7 +65,9 @@ StartupLoadResult LoadRecipesAtStartup(const std::filesystem::path& recipes_dir,
 
   StartupLoadResult result;
   std::set<std::string> taken;
-  for (const Recipe& r : loaded.recipes) taken.insert(r.name);
+  for (const Recipe& r : loaded.recipes) {
+    taken.insert(r.name);
+  }
   for (const RecipeLoadFailure& failure : loaded.failures) {
     std::string name = UniqueName(failure.stem, taken);
     taken.insert(name);
@@ -87,7 +93,9 @@ StartupLoadResult LoadRecipesAtStartup(const std::filesystem::path& recipes_dir,
     work();
   } else {
     std::vector<std::jthread> pool;
-    for (size_t i = 0; i < workers; ++i) pool.emplace_back(work);
+    for (size_t i = 0; i < workers; ++i) {
+      pool.emplace_back(work);
+    }
   }
   // Inserted in file order after the parallel phase: registry order is stable.
   for (auto& entry : entries) {

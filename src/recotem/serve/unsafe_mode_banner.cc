@@ -9,7 +9,9 @@ UnsafeModeBanner::UnsafeModeBanner(std::vector<Warning> warnings, std::string en
       bind_host_(std::move(bind_host)),
       interval_(interval),
       logger_("recotem.serving.app") {
-  if (!warnings_.empty()) thread_ = std::thread([this] { Loop(); });
+  if (!warnings_.empty()) {
+    thread_ = std::thread([this] { Loop(); });
+  }
 }
 
 UnsafeModeBanner::~UnsafeModeBanner() { Stop(); }
@@ -20,7 +22,9 @@ void UnsafeModeBanner::Stop() {
     stop_ = true;
   }
   cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (thread_.joinable()) {
+    thread_.join();
+  }
 }
 
 void UnsafeModeBanner::Loop() {

@@ -17,7 +17,9 @@ std::optional<size_t> VerifiedKeyCache::Lookup(std::string_view header_value) {
   Sha256Digest digest = Sha256(header_value);
   std::lock_guard<std::mutex> lock(mu_);
   const size_t* index = lru_.Get(digest);
-  if (index == nullptr) return std::nullopt;
+  if (index == nullptr) {
+    return std::nullopt;
+  }
   return *index;
 }
 

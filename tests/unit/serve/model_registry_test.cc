@@ -86,7 +86,9 @@ TEST(ModelRegistry, ReadersSeeWholeEntriesWhileWritersSwap) {
       }
     });
   }
-  for (int i = 0; i < 2000; ++i) {
+  // Keep swapping until the readers have really overlapped with the writer
+  // (a fast Release build could otherwise finish before any reader starts).
+  for (int i = 0; i < 2000 || reads.load() < 1000; ++i) {
     registry.Replace(RegistryEntry::Loaded("r", i % 2 ? m1 : m2, "/r"));
     registry.SetLoadError("r", i % 3 ? std::optional<std::string>("e") : std::nullopt);
   }
