@@ -135,7 +135,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void CloseIfIdle() {
     asio::post(stream_.get_executor(), [self = shared_from_this()] {
       if (self->idle_) {
-        self->stream_.socket().cancel();
+        // The idle timer may already have closed the socket: the throwing
+        // overload would then terminate the process with EBADF.
+        beast::error_code ignored;
+        self->stream_.socket().cancel(ignored);
       }
     });
   }
