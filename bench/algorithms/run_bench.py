@@ -126,7 +126,7 @@ def ml100k_section(bin_dir, repeat):
     return lines
 
 
-def power_law_section(bin_dir, repeat, work_dir):
+def power_law_section(bin_dir, repeat, work_dir, cases=None):
     data = Path(work_dir) / "power_law_10m.tsv"
     if not data.exists():
         data.parent.mkdir(parents=True, exist_ok=True)
@@ -146,53 +146,74 @@ def power_law_section(bin_dir, repeat, work_dir):
         "peak RSS MiB |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
-    for label, algorithm, params in POWER_LAW_CASES:
+    for label, algorithm, params in cases or POWER_LAW_CASES:
         r = bench(bin_dir, data, algorithm, params, repeat, ["--test-user-ratio", "0.1"])
         lines.append(f"| {label} | {r['fit_seconds']:.2f} | {r['fit_cpu_seconds']:.2f} | "
                      f"{r['eval_seconds']:.2f} | {r['eval_cpu_seconds']:.2f} | "
                      f"{r['ndcg']:.4f} | {r['recall']:.4f} | {r['hit']:.4f} | "
                      f"{r['peak_rss_mib']:.0f} |")
-    lines += ["", "Not run on this set: " +
-              "; ".join(f"{name} ({why})" for name, why in POWER_LAW_SKIPPED) + "."]
+    if cases is None:
+        lines += ["", "Not run on this set: " +
+                  "; ".join(f"{name} ({why})" for name, why in POWER_LAW_SKIPPED) + "."]
     return lines
 
 
-def write_section(lines):
+def replace_block(text, name, lines):
+    """Replaces (or appends) the block between <!-- name:begin/end --> markers."""
+    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+    block = "\n".join([begin, *lines, end])
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        return head + block + rest.split(end, 1)[1]
+    return text.rstrip("\n") + "\n\n" + block + "\n"
+
+
+def write_results(header, sections):
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    block = "\n".join([BEGIN, *lines, END]) + "\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + block + rest.split(END, 1)[1].lstrip("\n")
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    RESULTS.write_text(text)
+    if BEGIN not in text:
+        text = text.rstrip("\n") + "\n\n" + BEGIN + "\n" + END + "\n"
+    head, rest = text.split(BEGIN, 1)
+    inner, tail = rest.split(END, 1)
+    inner = replace_block(inner, "algorithms-header", header)
+    for name, lines in sections:
+        inner = replace_block(inner, name, lines)
+    RESULTS.write_text(head + BEGIN + inner.rstrip("\n") + "\n" + END + tail)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bin-dir", help="use these binaries instead of building build-bench/")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--only", choices=["ml100k", "power-law"])
+    parser.add_argument("--only", choices=["ml100k", "power-law", "power-law-ials"],
+                        help="power-law-ials: only the IALS run on the 10M set (own subsection)")
     parser.add_argument("--work-dir", default="/tmp/recotem-bench")
     parser.add_argument("--note", default="", help="extra sentence for the header")
     args = parser.parse_args()
     bin_dir = Path(args.bin_dir) if args.bin_dir else build(ROOT / "build-bench")
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
                 if l.startswith("model name")), platform.processor())
-    lines = [
+    header = [
         "## Algorithms (issue #5)",
         "",
-        f"Recorded {datetime.date.today()} on {cpu}, {os.cpu_count()} cores, "
-        f"`bench/algorithms/run_bench.py` (RECOTEM_NATIVE=ON, Release). {args.note}".rstrip(),
-        "",
+        f"Machine: {cpu}, {os.cpu_count()} cores. Runner: `bench/algorithms/run_bench.py` "
+        "(RECOTEM_NATIVE=ON, Release); each subsection states when it was recorded.",
     ]
+    load = os.getloadavg()[0]
+    stamp = (f"Recorded {datetime.datetime.now():%Y-%m-%d %H:%M} (1-minute load average at the "
+             f"start: {load:.1f} on {os.cpu_count()} cores). {args.note}").rstrip()
+    sections = []
     if args.only in (None, "ml100k"):
-        lines += ml100k_section(bin_dir, args.repeat) + [""]
+        sections.append(("algorithms-ml100k", ml100k_section(bin_dir, args.repeat) + ["", stamp]))
     if args.only in (None, "power-law"):
-        lines += power_law_section(bin_dir, args.repeat, args.work_dir)
-    write_section(lines)
-    print("\n".join(lines))
-
+        sections.append(("algorithms-power-law",
+                         power_law_section(bin_dir, args.repeat, args.work_dir) + ["", stamp]))
+    if args.only == "power-law-ials":
+        lines = power_law_section(bin_dir, args.repeat, args.work_dir, POWER_LAW_CASES[:1])
+        lines[0] = "### Generated power-law set, IALS rerun on an idle machine"
+        sections.append(("algorithms-power-law-ials", lines + ["", stamp]))
+    write_results(header, sections)
+    for _, lines in sections:
+        print("\n".join(lines))
 
 if __name__ == "__main__":
     main()

@@ -19,7 +19,7 @@ using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::Ro
 using Matrix = Eigen::MatrixXf;
 // Rows per work chunk when updating factors and when summing Gram matrices.
 constexpr int64_t kRowsPerChunk = 16;
-constexpr int64_t kGramRowsPerChunk = 4096;
+constexpr int64_t kGramRowsPerChunk = 512;
 constexpr int64_t kMaxComponents = 100000;
 
 constexpr const char* kUserFactors = "user_factors";

@@ -1,9 +1,11 @@
 // ParallelFor: the one way algorithms and the evaluator spread a loop over
 // threads. Work is handed out in chunks from an atomic counter (dynamic
-// scheduling, so skewed rows balance), the first exception thrown by any
-// chunk is rethrown on the caller's thread after every worker has joined.
-// Threads are started per call: every caller runs coarse loops (an epoch, a
-// block of similarity rows), where a spawn costs nothing measurable.
+// scheduling, so skewed rows balance); the caller works too, helped by
+// threads of a process-wide pool that is started on first use and kept (an
+// IALS fit issues dozens of short loops). The first exception thrown by any
+// chunk is rethrown on the caller's thread once every helper has finished.
+// Concurrent calls from different threads are fine; a call from inside a
+// loop body runs inline.
 #pragma once
 
 #include <cstdint>

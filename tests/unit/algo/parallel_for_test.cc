@@ -5,6 +5,7 @@
 #include <atomic>
 #include <set>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 namespace recotem {
@@ -39,6 +40,26 @@ TEST(ParallelFor, RethrowsTheFirstExceptionOnTheCaller) {
                              if (begin == 42) throw std::runtime_error("boom");
                            }),
                std::runtime_error);
+}
+
+TEST(ParallelFor, ConcurrentAndNestedCallsAllComplete) {
+  std::atomic<int64_t> total{0};
+  std::vector<std::thread> callers;
+  for (int c = 0; c < 4; ++c) {
+    callers.emplace_back([&] {
+      for (int round = 0; round < 50; ++round) {
+        ParallelFor(64, 4, 3, [&](int64_t begin, int64_t end, int) {
+          // A loop inside a loop body runs inline on the same thread.
+          ParallelFor(end - begin, 1, 3, [&](int64_t b, int64_t e, int worker) {
+            EXPECT_EQ(worker, 0);
+            total += e - b;
+          });
+        });
+      }
+    });
+  }
+  for (std::thread& t : callers) t.join();
+  EXPECT_EQ(total.load(), 4 * 50 * 64);
 }
 
 TEST(ParallelFor, DefaultThreadCountCanBeOverridden) {
