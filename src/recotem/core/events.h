@@ -44,11 +44,16 @@ inline constexpr const char* kSplittingData = "splitting_data";
 inline constexpr const char* kSplitDone = "split_done";
 inline constexpr const char* kSearchStarted = "search_started";
 inline constexpr const char* kTrialDone = "trial_done";
+inline constexpr const char* kTrialLearnFailed = "trial_learn_failed";
+inline constexpr const char* kPerTrialTimeoutThreadOrphaned = "per_trial_timeout_thread_orphaned";
+inline constexpr const char* kTrainingOrphanedThreads = "training_orphaned_threads";
+inline constexpr const char* kStudyStaleTrialsFailed = "study_stale_trials_failed";
 inline constexpr const char* kTuningComplete = "tuning_complete";
 inline constexpr const char* kSearchDone = "search_done";
 inline constexpr const char* kZeroScoreHitMetric = "zero_score_hit_metric";
 inline constexpr const char* kTuningAborted = "tuning_aborted";
 inline constexpr const char* kTrainingFinalModel = "training_final_model";
+inline constexpr const char* kFinalTrainingDroppedParams = "final_training_dropped_params";
 inline constexpr const char* kFinalModelTrained = "final_model_trained";
 inline constexpr const char* kTrainDone = "train_done";
 inline constexpr const char* kTrainError = "train_error";
@@ -90,5 +95,49 @@ inline constexpr const char* kUnhandled500 = "unhandled_500";
 // Not in the original (uvicorn printed a banner instead): the bound address,
 // logged once the listener accepts connections.
 inline constexpr const char* kServeListening = "serve_listening";
+
+// serve: artifact watcher, rescans and hot swaps (serving.md §9)
+inline constexpr const char* kArtifactWatcherUnhandledError = "artifact_watcher_unhandled_error";
+inline constexpr const char* kArtifactWatcherUnhealthy = "artifact_watcher_unhealthy";
+inline constexpr const char* kArtifactWatcherRecovery = "artifact_watcher_recovery";
+inline constexpr const char* kArtifactWatcherStopped = "artifact_watcher_stopped";
+inline constexpr const char* kArtifactWatcherJoinTimeout = "artifact_watcher_join_timeout";
+inline constexpr const char* kRecipesDirScanError = "recipes_dir_scan_error";
+inline constexpr const char* kRecipeRescanLoadError = "recipe_rescan_load_error";
+inline constexpr const char* kRecipeYamlParseFailedOnRescanNewFile =
+    "recipe_yaml_parse_failed_on_rescan_new_file";
+inline constexpr const char* kRecipeDiscovered = "recipe_discovered";
+inline constexpr const char* kRecipeYamlFailureRecovered = "recipe_yaml_failure_recovered";
+// Not in the original (edits to a known recipe took a restart): the YAML of a
+// tracked recipe changed and its new settings now apply.
+inline constexpr const char* kRecipeRescanUpdated = "recipe_rescan_updated";
+inline constexpr const char* kRecipeRemoved = "recipe_removed";
+inline constexpr const char* kArtifactStatFailed = "artifact_stat_failed";
+inline constexpr const char* kArtifactStatFailedRepeated = "artifact_stat_failed_repeated";
+inline constexpr const char* kArtifactStatTimeout = "artifact_stat_timeout";
+inline constexpr const char* kArtifactStatError = "artifact_stat_error";
+inline constexpr const char* kArtifactDisappeared = "artifact_disappeared";
+inline constexpr const char* kArtifactReadFailed = "artifact_read_failed";
+inline constexpr const char* kArtifactPostHmacDeserializeFailed =
+    "artifact_post_hmac_deserialize_failed";
+inline constexpr const char* kArtifactRepeatedPostHmacFailure =
+    "artifact_repeated_post_hmac_failure";
+inline constexpr const char* kArtifactLoadUnexpectedError = "artifact_load_unexpected_error";
+inline constexpr const char* kArtifactUnchangedSha = "artifact_unchanged_sha_skip";
+inline constexpr const char* kSetLoadErrorNoEntry = "set_load_error_no_entry";
+// serve: item metadata (serving.md §6, §10)
+inline constexpr const char* kMetadataLoaded = "metadata_loaded";
+inline constexpr const char* kMetadataIndexBuilt = "metadata_index_built";
+inline constexpr const char* kMetadataNullItemIdsDropped = "metadata_null_item_ids_dropped";
+inline constexpr const char* kMetadataFieldMissingFilledNull = "metadata_field_missing_filled_null";
+inline constexpr const char* kMetadataDuplicateItemIdsDropped =
+    "metadata_duplicate_item_ids_dropped";
+// serve: /v1 API (serving.md §4)
+inline constexpr const char* kRecipeNotFound = "recipe_not_found";
+inline constexpr const char* kRecipeNotLoaded = "recipe_not_loaded";
+inline constexpr const char* kRecommenderUnexpectedKeyError = "recommender_unexpected_key_error";
+inline constexpr const char* kValidationFailed = "validation_failed";
+inline constexpr const char* kBatchElementValidationFailed = "batch_element_validation_failed";
+inline constexpr const char* kBatchElementError = "batch_element_error";
 
 }  // namespace recotem::events

@@ -9,4 +9,10 @@ namespace recotem::serve {
 
 std::string ExceptionClassName(const std::exception& error);
 
+// The original's Python class name for an OS error number, used where the
+// spec puts it in a message or label ("stat failed: PermissionError",
+// "dir_iter_PermissionError"): PermissionError, FileNotFoundError,
+// NotADirectoryError, TimeoutError, or OSError for anything else.
+std::string OsErrorClassName(int error_number);
+
 }  // namespace recotem::serve

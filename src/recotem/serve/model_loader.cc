@@ -203,4 +203,24 @@ LoadResult LoadServingModel(std::string_view output_path, const ArtifactCaps& ca
   }
 }
 
+RecipeLoadResult LoadRecipeModel(const Recipe& recipe, const ArtifactCaps& caps,
+                                 const KeyRing* ring, const std::vector<std::string>& deny_lower) {
+  LoadResult result = LoadServingModel(recipe.output.path, caps, ring);
+  if (auto* failure = std::get_if<LoadFailure>(&result)) {
+    return std::move(*failure);
+  }
+  RecipeModel loaded{std::get<std::shared_ptr<const ServingModel>>(std::move(result)), nullptr};
+  if (!recipe.item_metadata) {
+    return loaded;
+  }
+  try {
+    loaded.metadata = LoadItemMetadata(*recipe.item_metadata, deny_lower);
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const std::exception& e) {
+    return LoadFailure{LoadStage::kMetadata, KidForLog(loaded.model->kid()), e.what()};
+  }
+  return loaded;
+}
+
 }  // namespace recotem::serve

@@ -14,6 +14,8 @@
 
 #include "recotem/artifact/artifact_reader.h"
 #include "recotem/artifact/key_ring.h"
+#include "recotem/recipe/recipe.h"
+#include "recotem/serve/item_metadata.h"
 #include "recotem/serve/serving_model.h"
 
 namespace recotem::serve {
@@ -62,5 +64,20 @@ using LoadResult = std::variant<std::shared_ptr<const ServingModel>, LoadFailure
 // throws except for std::bad_alloc.
 LoadResult LoadServingModel(std::string_view output_path, const ArtifactCaps& caps,
                             const KeyRing* ring);
+
+// A recipe's model together with its item metadata (null when the recipe
+// has none): what one registry entry serves.
+struct RecipeModel {
+  std::shared_ptr<const ServingModel> model;
+  std::shared_ptr<const MetadataIndex> metadata;
+};
+using RecipeLoadResult = std::variant<RecipeModel, LoadFailure>;
+
+// LoadServingModel() for recipe.output.path, then the recipe's item
+// metadata (serving.md §6.1); a metadata failure fails the whole load with
+// stage kMetadata. `deny_lower` is RECOTEM_METADATA_FIELD_DENY lower-cased.
+// Never throws except for std::bad_alloc.
+RecipeLoadResult LoadRecipeModel(const Recipe& recipe, const ArtifactCaps& caps,
+                                 const KeyRing* ring, const std::vector<std::string>& deny_lower);
 
 }  // namespace recotem::serve

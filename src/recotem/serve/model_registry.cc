@@ -1,5 +1,6 @@
 #include "recotem/serve/model_registry.h"
 
+#include <chrono>
 #include <unordered_map>
 
 namespace recotem::serve {
@@ -15,7 +16,8 @@ struct ModelRegistry::Table {
 };
 
 RegistryEntry RegistryEntry::Loaded(std::string name, std::shared_ptr<const ServingModel> model,
-                                    std::string artifact_path) {
+                                    std::string artifact_path,
+                                    std::shared_ptr<const MetadataIndex> metadata) {
   RegistryEntry entry;
   entry.name = std::move(name);
   entry.header = model->header();
@@ -24,6 +26,9 @@ RegistryEntry RegistryEntry::Loaded(std::string name, std::shared_ptr<const Serv
   entry.model = std::move(model);
   entry.artifact_path = std::move(artifact_path);
   entry.loaded = true;
+  entry.metadata = std::move(metadata);
+  std::chrono::duration<double> since_epoch = std::chrono::system_clock::now().time_since_epoch();
+  entry.loaded_at_unix = since_epoch.count();
   return entry;
 }
 

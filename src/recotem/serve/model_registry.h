@@ -24,6 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "recotem/serve/item_metadata.h"
 #include "recotem/serve/serving_model.h"
 
 namespace recotem::serve {
@@ -44,13 +45,19 @@ struct RegistryEntry {
   std::string artifact_path;  // the recipe's output.path ("" for a YAML stub)
   bool loaded = false;
   std::optional<LoadMarker> marker;
+  std::shared_ptr<const MetadataIndex> metadata;  // null: the recipe has no item_metadata
+  double loaded_at_unix = 0.0;                    // last successful (re)load; 0 for stubs
 
   // Loaded, has a model and no error: counts towards /health `loaded`.
   bool healthy() const { return loaded && model && !last_load_error; }
 
-  // A loaded entry for `model`.
+  // "sha256:<hex>" of the artifact bytes ("sha256:" for a stub).
+  std::string model_version() const { return "sha256:" + (marker ? marker->sha256_hex : ""); }
+
+  // A loaded entry for `model` (and its metadata), stamped with the current time.
   static RegistryEntry Loaded(std::string name, std::shared_ptr<const ServingModel> model,
-                              std::string artifact_path);
+                              std::string artifact_path,
+                              std::shared_ptr<const MetadataIndex> metadata = nullptr);
   // A start-up stub (loaded=false, error set) or, with no error, a discovery stub.
   static RegistryEntry Stub(std::string name, std::string artifact_path,
                             std::optional<std::string> error);

@@ -4,6 +4,7 @@
 #include "recotem/core/strings.h"
 #include "recotem/serve/exception_name.h"
 #include "recotem/serve/json_response.h"
+#include "recotem/serve/request_id.h"
 
 namespace recotem::serve {
 namespace {
@@ -35,10 +36,24 @@ bool MatchSegment(std::string_view pattern, std::string_view segment,
   return true;
 }
 
+bool IsV1Path(std::string_view path) { return path == "/v1" || path.starts_with("/v1/"); }
+
+bool HasHeader(const HttpResponse& response, std::string_view name) {
+  for (const auto& [n, v] : response.headers) {
+    if (n == name) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
-Router::Router(Authenticator& auth, TrustedHosts trusted_hosts)
-    : auth_(auth), trusted_hosts_(std::move(trusted_hosts)), logger_("recotem.serving.app") {}
+Router::Router(Authenticator& auth, TrustedHosts trusted_hosts, CorsPolicy cors)
+    : auth_(auth),
+      trusted_hosts_(std::move(trusted_hosts)),
+      cors_(std::move(cors)),
+      logger_("recotem.serving.app") {}
 
 void Router::Add(Route route) {
   std::vector<std::string> segments = Split(std::string_view(route.pattern).substr(1), '/');
@@ -85,6 +100,24 @@ bool Router::MatchSegments(const std::vector<std::string>& pattern,
 }
 
 HttpResponse Router::Handle(const HttpRequest& request) const {
+  if (std::optional<HttpResponse> preflight = cors_.Preflight(request)) {
+    return std::move(*preflight);
+  }
+  std::string path = DecodePath(request.target);
+  std::string request_id;
+  if (IsV1Path(path)) {
+    request_id = ResolveRequestId(request.FindHeader(kRequestIdHeader), kV1RequestIdRules);
+  }
+  HttpResponse response = Dispatch(request, path, request_id);
+  if (!request_id.empty() && !HasHeader(response, kRequestIdResponseHeader)) {
+    response.headers.emplace_back(kRequestIdResponseHeader, request_id);
+  }
+  cors_.Decorate(request, response);
+  return response;
+}
+
+HttpResponse Router::Dispatch(const HttpRequest& request, const std::string& path,
+                              const std::string& request_id) const {
   if (!trusted_hosts_.Allows(request.FindHeader("host"))) {
     HttpResponse response;
     response.status = 400;
@@ -92,7 +125,6 @@ HttpResponse Router::Handle(const HttpRequest& request) const {
     response.body = kInvalidHostBody;
     return response;
   }
-  std::string path = DecodePath(request.target);
   std::vector<std::string> path_segments;
   if (path.starts_with('/')) {
     path_segments = Split(std::string_view(path).substr(1), '/');
@@ -129,7 +161,7 @@ HttpResponse Router::Handle(const HttpRequest& request) const {
     response.headers.emplace_back("Allow", allow);
     return response;
   }
-  RouteContext context{request, path, std::move(params), ""};
+  RouteContext context{request, path, std::move(params), "", request_id};
   if (matched->requires_auth) {
     AuthOutcome outcome =
         auth_.Authenticate(request.FindHeader(kApiKeyHeader), path, request.client_host);
@@ -143,7 +175,16 @@ HttpResponse Router::Handle(const HttpRequest& request) const {
   try {
     return matched->handler(context);
   } catch (const std::exception& e) {
-    logger_.Error(events::kUnhandled500, {{"path", path}, {"exc_type", ExceptionClassName(e)}});
+    logger_.Error(
+        events::kUnhandled500,
+        {{"path", path}, {"request_id", request_id}, {"exc_type", ExceptionClassName(e)}});
+    if (matched->error_style == ErrorStyle::kV1) {
+      nlohmann::ordered_json body = nlohmann::ordered_json::object();
+      body["detail"] = kInternalErrorDetail;
+      body["code"] = "INTERNAL_ERROR";
+      body["request_id"] = request_id;
+      return JsonResponse(500, body);
+    }
     return InternalErrorResponse();
   }
 }

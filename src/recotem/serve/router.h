@@ -2,13 +2,20 @@
 // route matching with path parameters, 404/405, per-route authentication and
 // a last-resort 500. Handlers see a RouteContext and return an HttpResponse.
 //
-// Order for every request (serving.md §2.1, auth.md §3): trusted host (400
+// Order for every request (serving.md §2.1, auth.md §3): CORS preflight
+// (when origins are configured) → trusted host (400
 // `Invalid host header`, plain text) → route match on the percent-decoded
 // path (404 `{"detail":"Not Found"}`, or 405 `{"detail":"Method Not
 // Allowed"}` with an Allow header when only the method is wrong; HEAD is
 // served by GET routes) → X-API-Key for routes that require it (401, before
 // any body or parameter validation) → handler. A handler that throws gives
-// the flat 500 body and an `unhandled_500` event.
+// the flat 500 body and an `unhandled_500` event. Responses to allowed
+// origins carry the CORS headers.
+//
+// Paths under /v1 follow the newest request-id rule (§2.3): an id is
+// resolved before anything else (128 chars, 12-hex fallback), handed to the
+// handler and sent as X-Request-ID on every response, 400/401/404/405/500
+// included; their 500 body also carries `request_id`.
 //
 // Patterns are '/'-separated; a segment `{name}` captures one non-empty
 // segment, and `{name}:verb` one that ends in ":verb" (the /v1 style).
@@ -23,6 +30,7 @@
 
 #include "recotem/core/log.h"
 #include "recotem/serve/authenticator.h"
+#include "recotem/serve/cors.h"
 #include "recotem/serve/http_message.h"
 #include "recotem/serve/trusted_hosts.h"
 
@@ -36,6 +44,7 @@ struct RouteContext {
   std::string path;                 // percent-decoded, without the query
   std::vector<std::string> params;  // captured path parameters, in order
   std::string kid;                  // the caller's API kid, or "anonymous"
+  std::string request_id;           // resolved for /v1 paths; "" elsewhere
 };
 
 using RouteHandler = std::function<HttpResponse(const RouteContext&)>;
@@ -51,7 +60,7 @@ struct Route {
 class Router {
  public:
   // `auth` must outlive the router.
-  Router(Authenticator& auth, TrustedHosts trusted_hosts);
+  Router(Authenticator& auth, TrustedHosts trusted_hosts, CorsPolicy cors = CorsPolicy({}));
 
   void Add(Route route);
   HttpResponse Handle(const HttpRequest& request) const;
@@ -70,9 +79,12 @@ class Router {
   static bool MatchSegments(const std::vector<std::string>& pattern,
                             const std::vector<std::string>& path, std::vector<std::string>* params);
   HttpResponse Unauthorized(AuthStatus status, ErrorStyle style) const;
+  HttpResponse Dispatch(const HttpRequest& request, const std::string& path,
+                        const std::string& request_id) const;
 
   Authenticator& auth_;
   TrustedHosts trusted_hosts_;
+  CorsPolicy cors_;
   std::vector<CompiledRoute> routes_;
   log::Logger logger_;
 };

@@ -1,5 +1,7 @@
 #include "recotem/serve/seed_api.h"
 
+#include <chrono>
+
 #include "recotem/core/events.h"
 #include "recotem/serve/exception_name.h"
 #include "recotem/serve/json_response.h"
@@ -124,7 +126,8 @@ Json PredictBody(const RegistryEntry& entry, const std::vector<ScoredIndex<float
                  std::string_view request_id) {
   Json items = Json::array();
   for (const ScoredIndex<float>& s : top) {
-    items.push_back(ItemJson(nullptr, entry.model->ItemId(s.index), s.score));
+    const std::string& id = entry.model->ItemId(s.index);
+    items.push_back(ItemJson(entry.metadata ? entry.metadata->Find(id) : nullptr, id, s.score));
   }
   Json model = Json::object();
   model["recipe"] = entry.name;
@@ -138,8 +141,8 @@ Json PredictBody(const RegistryEntry& entry, const std::vector<ScoredIndex<float
   return body;
 }
 
-SeedApi::SeedApi(const ModelRegistry& registry)
-    : registry_(registry), logger_("recotem.serving.app") {}
+SeedApi::SeedApi(const ModelRegistry& registry, ServeMetrics* metrics)
+    : registry_(registry), metrics_(metrics), logger_("recotem.serving.app") {}
 
 void SeedApi::AddRoutes(Router& router) const {
   router.Add({"POST", "/predict/{name}", true, ErrorStyle::kSeed,
@@ -153,6 +156,7 @@ void SeedApi::AddRoutes(Router& router) const {
 }
 
 HttpResponse SeedApi::Predict(const RouteContext& context) const {
+  auto start = std::chrono::steady_clock::now();
   const std::string& name = context.params.at(0);
   PredictValidation validation = ValidatePredictRequest(name, context.request.body);
   if (!validation.request) {
@@ -160,35 +164,48 @@ HttpResponse SeedApi::Predict(const RouteContext& context) const {
     body["detail"] = std::move(validation.errors);
     return JsonResponse(422, body);
   }
-  const PredictRequest& request = *validation.request;
   std::string request_id =
       ResolveRequestId(context.request.FindHeader(kRequestIdHeader), kSeedRequestIdRules);
   ModelRegistry::EntryPtr entry = registry_.Find(name);
+  PredictStatus status = PredictStatus::kUnavailable;
+  HttpResponse response;
   if (!entry) {
-    return Unavailable(name, "no_entry", nullptr, request_id);
+    response = Unavailable(name, "no_entry", nullptr, request_id);
+  } else if (!entry->loaded) {
+    response = Unavailable(name, "not_loaded", entry.get(), request_id);
+  } else if (!entry->model) {
+    response = Unavailable(name, "recommender_none", entry.get(), request_id);
+  } else {
+    response = Score(*entry, *validation.request, request_id, &status);
   }
-  if (!entry->loaded) {
-    return Unavailable(name, "not_loaded", entry.get(), request_id);
+  if (metrics_ != nullptr) {
+    std::chrono::duration<double> latency = std::chrono::steady_clock::now() - start;
+    metrics_->ForRecipe(entry ? std::string_view(name) : kUnknownRecipeLabel)
+        ->CountPredict(status, latency.count());
   }
-  if (!entry->model) {
-    return Unavailable(name, "recommender_none", entry.get(), request_id);
-  }
+  return response;
+}
 
+HttpResponse SeedApi::Score(const RegistryEntry& entry, const PredictRequest& request,
+                            const std::string& request_id, PredictStatus* status) const {
   log::Logger logger =
-      logger_.Bind({{"request_id", request_id}, {"recipe", name}, {"kid", entry->kid}});
+      logger_.Bind({{"request_id", request_id}, {"recipe", entry.name}, {"kid", entry.kid}});
   try {
-    auto top = entry->model->RecommendForUser(request.user_id, static_cast<size_t>(request.cutoff));
+    auto top = entry.model->RecommendForUser(request.user_id, static_cast<size_t>(request.cutoff));
     if (!top) {
+      *status = PredictStatus::kUserNotFound;
       return WithRequestId(
           NestedErrorResponse(404, "User '" + request.user_id + "' was not seen during training",
                               kCodeUserNotFound),
           request_id);
     }
-    return WithRequestId(JsonResponse(200, PredictBody(*entry, *top, request_id)), request_id);
+    *status = PredictStatus::kOk;
+    return WithRequestId(JsonResponse(200, PredictBody(entry, *top, request_id)), request_id);
   } catch (const std::exception& e) {
-    logger.Error(events::kPredictHandlerUnexpectedError, {{"name", name},
+    *status = PredictStatus::kError;
+    logger.Error(events::kPredictHandlerUnexpectedError, {{"name", entry.name},
                                                           {"request_id", request_id},
-                                                          {"kid", entry->kid},
+                                                          {"kid", entry.kid},
                                                           {"error_class", ExceptionClassName(e)}});
     return WithRequestId(InternalErrorResponse(), request_id);
   }

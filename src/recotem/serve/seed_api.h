@@ -15,14 +15,17 @@
 
 #include "recotem/core/log.h"
 #include "recotem/serve/model_registry.h"
+#include "recotem/serve/predict_request.h"
 #include "recotem/serve/router.h"
+#include "recotem/serve/serve_metrics.h"
 
 namespace recotem::serve {
 
 class SeedApi {
  public:
-  // `registry` must outlive the API object and the router it is added to.
-  explicit SeedApi(const ModelRegistry& registry);
+  // `registry` (and `metrics`, when given) must outlive the API object and
+  // the router it is added to. `metrics` receives recotem_predict_*.
+  explicit SeedApi(const ModelRegistry& registry, ServeMetrics* metrics = nullptr);
 
   // Adds the four routes (auth on all but /health); they capture `this`.
   void AddRoutes(Router& router) const;
@@ -35,8 +38,11 @@ class SeedApi {
  private:
   HttpResponse Unavailable(std::string_view name, std::string_view reason,
                            const RegistryEntry* entry, const std::string& request_id) const;
+  HttpResponse Score(const RegistryEntry& entry, const PredictRequest& request,
+                     const std::string& request_id, PredictStatus* status) const;
 
   const ModelRegistry& registry_;
+  ServeMetrics* metrics_;
   log::Logger logger_;
 };
 
@@ -51,6 +57,7 @@ bool AllHealthy(const std::vector<ModelRegistry::EntryPtr>& entries);
 nlohmann::ordered_json ModelsBody(const std::vector<ModelRegistry::EntryPtr>& entries);
 // One recommended item: the metadata fields (if any, in their order, minus
 // any `item_id`/`score` columns), then item_id, then score.
+// The metadata join uses the entry's own index (serving.md §6.2).
 nlohmann::ordered_json ItemJson(const nlohmann::ordered_json* metadata, std::string_view item_id,
                                 float score);
 // The 200 body of /predict: {items, model: {recipe, trained_at, best_class, kid}, request_id}.

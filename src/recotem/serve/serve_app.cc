@@ -34,6 +34,9 @@ constexpr const char* kDevAllowUnsignedMessage =
     "Artifact HMAC verification is DISABLED (--dev-allow-unsigned): unsigned artifacts are "
     "loaded.";
 constexpr const char* kCodeBindFailed = "bind_failed";
+// Watcher join timeout = clamp(RECOTEM_DRAIN_SECONDS, 1, 5) (serving.md §11).
+constexpr int64_t kMinWatcherJoinSeconds = 1;
+constexpr int64_t kMaxWatcherJoinSeconds = 5;
 
 // Signing-key status values of the security.posture line.
 constexpr const char* kKeyStatusConfigured = "configured";
@@ -144,12 +147,26 @@ std::unique_ptr<ServeApp> ServeApp::Build(ServeConfig config, const ServeFlags& 
     std::rethrow_exception(ring_error);
   }
 
-  LoadRecipesAtStartup(flags.recipes_dir, cfg, app->ring_ ? &*app->ring_ : nullptr, app->registry_);
+  const KeyRing* ring = app->ring_ ? &*app->ring_ : nullptr;
+  StartupLoadResult startup =
+      LoadRecipesAtStartup(flags.recipes_dir, cfg, ring, app->registry_, &app->metrics_);
+  WatcherOptions watcher_options;
+  watcher_options.interval_seconds = cfg.watch_interval_seconds;
+  app->watcher_ = std::make_unique<ArtifactWatcher>(flags.recipes_dir, cfg, ring, app->registry_,
+                                                    app->metrics_, startup, watcher_options);
 
   app->authenticator_ = std::make_unique<Authenticator>(cfg.api_keys, flags.insecure_no_auth);
-  app->router_ = std::make_unique<Router>(*app->authenticator_, TrustedHosts(cfg.allowed_hosts));
-  app->seed_api_ = std::make_unique<SeedApi>(app->registry_);
+  app->router_ = std::make_unique<Router>(*app->authenticator_, TrustedHosts(cfg.allowed_hosts),
+                                          CorsPolicy(cfg.allowed_origins));
+  app->seed_api_ = std::make_unique<SeedApi>(app->registry_, &app->metrics_);
   app->seed_api_->AddRoutes(*app->router_);
+  app->v1_api_ = std::make_unique<V1Api>(app->registry_, app->metrics_, cfg.metrics_enabled);
+  app->v1_api_->AddRoutes(*app->router_);
+  if (cfg.metrics_enabled) {
+    ServeMetrics* metrics = &app->metrics_;
+    app->router_->Add({"GET", "/metrics", false, ErrorStyle::kSeed,
+                       [metrics](const RouteContext&) { return MetricsResponse(*metrics); }});
+  }
   return app;
 }
 
@@ -186,12 +203,17 @@ void ServeApp::Run() {
     warnings.push_back({events::kDevAllowUnsignedActive, kDevAllowUnsignedMessage});
   }
   UnsafeModeBanner banner(std::move(warnings), config_.env_raw, bind_host_);
+  watcher_->Start();
 
   sigset_t signals = ShutdownSignals();
   int signal_number = 0;
   while (sigwait(&signals, &signal_number) != 0) {
   }
   banner.Stop();
+  watcher_->Stop();
+  int64_t join_seconds =
+      std::clamp<int64_t>(config_.drain_seconds, kMinWatcherJoinSeconds, kMaxWatcherJoinSeconds);
+  watcher_->Join(std::chrono::seconds(join_seconds));
   size_t forced = server.Shutdown(std::chrono::seconds(config_.drain_seconds));
   logger.Info(events::kServeShutdown, {{"drain_seconds", config_.drain_seconds},
                                        {"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"},

@@ -5,10 +5,12 @@
 //
 // Build(): unsafe-flag gates → loopback forcing → signing key ring →
 //   security.posture (always, even when the ring failed) → re-raise a ring
-//   error → start-up loading into the registry → router with the seed API.
+//   error → start-up loading into the registry → watcher (not yet started)
+//   → router with the seed and /v1 APIs (and /metrics when enabled).
 // Run(): bind (failure: serve_bind_failed, ConfigError) → serve on N I/O
-//   threads → wait for SIGINT/SIGTERM → stop accepting, drain in-flight
-//   requests for up to RECOTEM_DRAIN_SECONDS → serve_shutdown.
+//   threads → start the watcher → wait for SIGINT/SIGTERM → stop the
+//   watcher (joined for clamp(drain, 1, 5) s) → stop accepting, drain
+//   in-flight requests for up to RECOTEM_DRAIN_SECONDS → serve_shutdown.
 #pragma once
 
 #include <filesystem>
@@ -17,11 +19,14 @@
 #include <string>
 
 #include "recotem/artifact/key_ring.h"
+#include "recotem/serve/artifact_watcher.h"
 #include "recotem/serve/authenticator.h"
 #include "recotem/serve/model_registry.h"
 #include "recotem/serve/router.h"
 #include "recotem/serve/seed_api.h"
 #include "recotem/serve/serve_config.h"
+#include "recotem/serve/serve_metrics.h"
+#include "recotem/serve/v1_api.h"
 
 namespace recotem::serve {
 
@@ -57,6 +62,7 @@ class ServeApp {
   void Run();
 
   const ModelRegistry& registry() const { return registry_; }
+  ServeMetrics& metrics() { return metrics_; }
   const std::string& bind_host() const { return bind_host_; }
 
  private:
@@ -67,9 +73,12 @@ class ServeApp {
   std::string bind_host_;
   std::optional<KeyRing> ring_;  // nullopt only with --dev-allow-unsigned
   ModelRegistry registry_;
+  ServeMetrics metrics_;
+  std::unique_ptr<ArtifactWatcher> watcher_;
   std::unique_ptr<Authenticator> authenticator_;
   std::unique_ptr<Router> router_;
   std::unique_ptr<SeedApi> seed_api_;
+  std::unique_ptr<V1Api> v1_api_;
 };
 
 }  // namespace recotem::serve

@@ -23,19 +23,12 @@ ServingModel::ServingModel(ModelBundle bundle, nlohmann::ordered_json header, st
   }
 }
 
-std::optional<std::vector<ScoredIndex<float>>> ServingModel::RecommendForUser(
-    std::string_view user_id, size_t k) const {
-  std::optional<int32_t> row = bundle_.users.Find(user_id);
-  if (!row) {
-    return std::nullopt;
-  }
-  std::vector<float> scores(static_cast<size_t>(bundle_.items.size()));
-  bundle_.model->ScoreUsers(bundle_.seen, std::span<const int32_t>(&*row, 1), scores);
-  constexpr float kExcluded = -std::numeric_limits<float>::infinity();
-  for (int32_t item : bundle_.seen.RowIndices(*row)) {
-    scores[static_cast<size_t>(item)] = kExcluded;
-  }
-  // NaN and +∞ are never served: rank them with the excluded items.
+namespace {
+
+constexpr float kExcluded = -std::numeric_limits<float>::infinity();
+
+// Ranks `scores` (NaN and ±∞ never served) into the top `k`.
+std::vector<ScoredIndex<float>> RankFinite(std::vector<float>& scores, size_t k) {
   for (float& s : scores) {
     if (!std::isfinite(s)) {
       s = kExcluded;
@@ -47,6 +40,44 @@ std::optional<std::vector<ScoredIndex<float>>> ServingModel::RecommendForUser(
     top.pop_back();
   }
   return top;
+}
+
+}  // namespace
+
+std::optional<std::vector<ScoredIndex<float>>> ServingModel::RecommendRelated(
+    const std::vector<std::string>& seed_item_ids, size_t k) const {
+  std::vector<int32_t> columns;
+  for (const std::string& id : seed_item_ids) {
+    if (std::optional<int32_t> column = bundle_.items.Find(id)) {
+      columns.push_back(*column);
+    }
+  }
+  if (columns.empty()) {
+    return std::nullopt;
+  }
+  std::vector<int32_t> rows(columns.size(), 0);
+  std::vector<float> ones(columns.size(), 1.0f);
+  CsrMatrix profile = CsrMatrix::FromTriplets(1, bundle_.items.size(), rows, columns, ones);
+  std::vector<float> scores(static_cast<size_t>(bundle_.items.size()));
+  bundle_.model->ScoreProfiles(profile, scores);
+  for (int32_t column : columns) {
+    scores[static_cast<size_t>(column)] = kExcluded;
+  }
+  return RankFinite(scores, k);
+}
+
+std::optional<std::vector<ScoredIndex<float>>> ServingModel::RecommendForUser(
+    std::string_view user_id, size_t k) const {
+  std::optional<int32_t> row = bundle_.users.Find(user_id);
+  if (!row) {
+    return std::nullopt;
+  }
+  std::vector<float> scores(static_cast<size_t>(bundle_.items.size()));
+  bundle_.model->ScoreUsers(bundle_.seen, std::span<const int32_t>(&*row, 1), scores);
+  for (int32_t item : bundle_.seen.RowIndices(*row)) {
+    scores[static_cast<size_t>(item)] = kExcluded;
+  }
+  return RankFinite(scores, k);
 }
 
 std::optional<std::string> ServingModel::HeaderString(std::string_view key) const {

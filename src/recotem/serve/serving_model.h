@@ -38,6 +38,14 @@ class ServingModel {
   std::optional<std::vector<ScoredIndex<float>>> RecommendForUser(std::string_view user_id,
                                                                   size_t k) const;
 
+  // serving.md §5.2: the top `k` items for a cold-start profile of 1.0 at
+  // every known seed (duplicates sum), scored by Recommender::ScoreProfiles,
+  // seeds themselves and non-finite scores excluded. nullopt when no seed is
+  // in the item map. The result may be empty or shorter than `k`.
+  std::optional<std::vector<ScoredIndex<float>>> RecommendRelated(
+      const std::vector<std::string>& seed_item_ids, size_t k) const;
+
+  bool HasUser(std::string_view user_id) const { return bundle_.users.Find(user_id).has_value(); }
   const std::string& ItemId(int32_t index) const { return bundle_.items.IdAt(index); }
   int32_t n_users() const { return bundle_.users.size(); }
   int32_t n_items() const { return bundle_.items.size(); }

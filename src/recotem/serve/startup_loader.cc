@@ -31,11 +31,11 @@ std::string UniqueName(const std::string& stem, const std::set<std::string>& tak
 }
 
 RegistryEntry LoadOne(const Recipe& recipe, const ServeConfig& config, const KeyRing* ring,
-                      const log::Logger& logger) {
+                      const log::Logger& logger, ServeMetrics* metrics) {
   const std::string& name = recipe.name;
-  LoadResult result = LoadServingModel(recipe.output.path, config.caps, ring);
-  if (auto* model = std::get_if<std::shared_ptr<const ServingModel>>(&result)) {
-    const ServingModel& m = **model;
+  RecipeLoadResult result = LoadRecipeModel(recipe, config.caps, ring, config.metadata_field_deny);
+  if (auto* loaded = std::get_if<RecipeModel>(&result)) {
+    const ServingModel& m = *loaded->model;
     if (ring == nullptr) {
       logger.Warning(events::kInitialArtifactHmacSkippedDev,
                      {{"name", name}, {"kid", KidForLog(m.kid())}});
@@ -44,9 +44,17 @@ RegistryEntry LoadOne(const Recipe& recipe, const ServeConfig& config, const Key
     fields["trained_at"] = m.HeaderString("trained_at").value_or("");
     fields["best_class"] = m.HeaderString("best_class").value_or("");
     logger.Info(events::kRecipeLoaded, std::move(fields));
-    return RegistryEntry::Loaded(name, *model, recipe.output.path);
+    if (metrics != nullptr) {
+      metrics->ForRecipe(name)->model_loaded.store(1);
+    }
+    return RegistryEntry::Loaded(name, loaded->model, recipe.output.path, loaded->metadata);
   }
   const LoadFailure& failure = std::get<LoadFailure>(result);
+  if (metrics != nullptr) {
+    auto handle = metrics->ForRecipe(name);
+    handle->model_loaded.store(0);
+    handle->CountLoadFailure(LoadFailureReasonFrom(FailureReasonLabel(failure.stage)));
+  }
   std::string error = StartupErrorText(failure);
   logger.Warning(StartupFailureEvent(failure.stage),
                  {{"name", name}, {"kid", failure.kid}, {"error", failure.message}});
@@ -58,7 +66,7 @@ RegistryEntry LoadOne(const Recipe& recipe, const ServeConfig& config, const Key
 
 StartupLoadResult LoadRecipesAtStartup(const std::filesystem::path& recipes_dir,
                                        const ServeConfig& config, const KeyRing* ring,
-                                       ModelRegistry& registry) {
+                                       ModelRegistry& registry, ServeMetrics* metrics) {
   const log::Logger logger("recotem.serving.app");
   auto started = std::chrono::steady_clock::now();
   LenientDirectoryLoad loaded = LoadRecipeDirectoryLenient(recipes_dir);
@@ -75,6 +83,12 @@ StartupLoadResult LoadRecipesAtStartup(const std::filesystem::path& recipes_dir,
     logger.Warning(events::kRecipeYamlParseFailedAtStartup,
                    {{"file", failure.file.string()}, {"name", name}, {"error", error}});
     registry.Replace(RegistryEntry::Stub(name, "", error));
+    result.yaml_stubs.emplace_back(failure.file, name);
+    if (metrics != nullptr) {
+      auto handle = metrics->ForRecipe(name);
+      handle->model_loaded.store(0);
+      handle->CountLoadFailure(LoadFailureReason::kYaml);
+    }
     ++result.total;
     ++result.failed;
   }
@@ -85,7 +99,7 @@ StartupLoadResult LoadRecipesAtStartup(const std::filesystem::path& recipes_dir,
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t i = next.fetch_add(1); i < n; i = next.fetch_add(1)) {
-      entries[i] = LoadOne(loaded.recipes[i], config, ring, logger);
+      entries[i] = LoadOne(loaded.recipes[i], config, ring, logger, metrics);
     }
   };
   size_t workers = std::min<size_t>(static_cast<size_t>(result.max_workers), n);
@@ -108,6 +122,9 @@ StartupLoadResult LoadRecipesAtStartup(const std::filesystem::path& recipes_dir,
     ++result.total;
   }
   result.recipes = std::move(loaded.recipes);
+  if (metrics != nullptr) {
+    metrics->active_recipes.store(static_cast<int64_t>(result.succeeded));
+  }
   std::chrono::duration<double> wall = std::chrono::steady_clock::now() - started;
   result.wall_seconds = std::round(wall.count() * 1000.0) / 1000.0;
   logger.Info(events::kStartupArtifactLoadComplete, {{"total_recipes", result.total},
