@@ -1,11 +1,11 @@
-// Model selection: evaluates every requested algorithm on the train /
-// validation split and picks the best by the recipe's metric. This is the
-// seam where the hyperparameter search (TPE over each algorithm's search
-// space, study storage) plugs in; until it lands, algorithms whose search
-// space is empty (TopPop) are evaluated here and any other algorithm is
-// refused with a clear `search_error`.
+// Model selection (training.md §10): resolves the recipe's algorithms, splits
+// the cleansed interactions, opens the study storage, runs the TPE search
+// (tune/search.h) and applies the post-search rules of §10.6. Logs
+// search_started, trial_done (or draws the progress bar), tuning_complete /
+// tuning_aborted, zero_score_hit_metric and search_done.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -13,8 +13,16 @@
 #include "recotem/core/interactions.h"
 #include "recotem/core/log.h"
 #include "recotem/recipe/recipe.h"
+#include "recotem/tune/search.h"
 
 namespace recotem {
+
+struct SelectionOptions {
+  std::string recipe_name;
+  std::string run_id;
+  bool quiet = false;
+  bool verbose = false;
+};
 
 struct SelectionResult {
   std::string best_class;
@@ -22,12 +30,18 @@ struct SelectionResult {
   double best_score = 0.0;
   int64_t n_completed = 0;
   int64_t best_trial_number = 0;
+  int64_t n_orphaned = 0;
   std::vector<std::string> tried_algorithms;
+  std::map<std::string, tune::ClassSummary> per_class;  // this invocation
 };
 
 // Throws TrainingError: unknown_algorithm, split_error, search_error,
-// no_completed_trials, zero_score (except for metric hit).
+// no_completed_trials, excessive_per_trial_timeouts, zero_score (except for
+// metric hit); std::runtime_error when the study storage fails.
 SelectionResult SelectModel(const Interactions& data, const TrainingSpec& training,
-                            const log::Logger& logger, bool quiet, bool verbose);
+                            const log::Logger& logger, const SelectionOptions& options);
+
+// The study name of a run: recotem_<recipe>_<run_id> (recipe.md §9.6).
+std::string StudyName(const std::string& recipe_name, const std::string& run_id);
 
 }  // namespace recotem

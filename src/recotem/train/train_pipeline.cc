@@ -1,5 +1,6 @@
 #include "recotem/train/train_pipeline.h"
 
+#include <algorithm>
 #include <system_error>
 
 #include "recotem/algo/algorithm_registry.h"
@@ -26,6 +27,28 @@ namespace {
 const log::Logger& PipelineLogger() {
   static const log::Logger logger("recotem.training.pipeline");
   return logger;
+}
+
+// §12 step 3: the best trial's parameters the class accepts; the others are
+// dropped with a warning.
+HyperParams RefitParams(const AlgorithmInfo& info, const HyperParams& best_params,
+                        const log::Logger& logger) {
+  HyperParams accepted = HyperParams::object();
+  std::vector<std::string> dropped;
+  for (const auto& [name, value] : best_params.items()) {
+    const std::vector<std::string>& names = info.parameter_names;
+    if (std::find(names.begin(), names.end(), name) != names.end()) {
+      accepted[name] = value;
+    } else {
+      dropped.push_back(name);
+    }
+  }
+  if (!dropped.empty()) {
+    std::sort(dropped.begin(), dropped.end());
+    logger.Warning(events::kFinalTrainingDroppedParams,
+                   {{"class_name", info.class_name}, {"dropped", dropped}});
+  }
+  return accepted;
 }
 
 KeyRing ResolveSigningKeys(bool dev_allow_unsigned) {
@@ -110,14 +133,15 @@ TrainOutcome RunTrainPipeline(const Recipe& recipe, const TrainOptions& options,
               {{"n_rows", cleansed.stats.n_rows}, {"drop_count", cleansed.stats.drop_count}});
 
   SelectionResult selection =
-      SelectModel(cleansed.interactions, recipe.training, logger, options.quiet, options.verbose);
+      SelectModel(cleansed.interactions, recipe.training, logger,
+                  {recipe.name, options.run_id, options.quiet, options.verbose});
 
   logger.Info(events::kTrainingFinalModel, {{"recommender", selection.best_class}});
   FinalTrainingData final_data = BuildFinalTrainingData(cleansed.interactions);
   const AlgorithmInfo* info = AlgorithmRegistry::Default().Find(selection.best_class);
   ModelBundle bundle;
   try {
-    bundle.model = info->create(selection.best_params);
+    bundle.model = info->create(RefitParams(*info, selection.best_params, logger));
     bundle.model->Fit(final_data.matrix);
   } catch (const std::invalid_argument& e) {
     throw TrainingError(std::string("final training failed: ") + e.what(), "final_training_error");
