@@ -77,9 +77,13 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "serve",
       "Serve every *.yaml recipe in a directory over HTTP: POST /predict/{name}, GET /health, "
-      "GET /health/details, GET /models. Artifacts are verified with RECOTEM_SIGNING_KEYS; "
-      "clients authenticate with X-API-Key against RECOTEM_API_KEYS (no keys = loopback-only, "
-      "anonymous). Stops gracefully on SIGINT/SIGTERM.");
+      "GET /health/details, GET /models, the /v1 API (POST /v1/recipes/{name}:recommend, "
+      ":recommend-related, :batch-recommend, :batch-recommend-related; GET /v1/recipes, "
+      "/v1/recipes/{name}, /v1/health, /v1/health/details) and, when enabled, /metrics and "
+      "/v1/metrics. A watcher hot-swaps changed artifacts and follows added, edited and removed "
+      "recipes every RECOTEM_WATCH_INTERVAL seconds. Artifacts are verified with "
+      "RECOTEM_SIGNING_KEYS; clients authenticate with X-API-Key against RECOTEM_API_KEYS (no "
+      "keys = loopback-only, anonymous). Stops gracefully on SIGINT/SIGTERM.");
   cmd->add_option("--recipes", options->recipes, "Directory containing *.yaml recipe files")
       ->required()
       ->check(CLI::ExistingDirectory);
@@ -102,8 +106,10 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
                 "Companion flag required by --dev-allow-unsigned.");
   cmd->footer(
       "Environment: RECOTEM_SIGNING_KEYS (required), RECOTEM_API_KEYS, RECOTEM_HOST, "
-      "RECOTEM_PORT, RECOTEM_ALLOWED_HOSTS, RECOTEM_DRAIN_SECONDS, RECOTEM_STARTUP_PARALLELISM, "
-      "RECOTEM_MAX_ARTIFACT_BYTES, RECOTEM_MAX_PAYLOAD_BYTES, RECOTEM_LOG_FORMAT, RECOTEM_ENV.\n"
+      "RECOTEM_PORT, RECOTEM_ALLOWED_HOSTS, RECOTEM_ALLOWED_ORIGINS, RECOTEM_WATCH_INTERVAL, "
+      "RECOTEM_DRAIN_SECONDS, RECOTEM_STARTUP_PARALLELISM, RECOTEM_MAX_ARTIFACT_BYTES, "
+      "RECOTEM_MAX_PAYLOAD_BYTES, RECOTEM_MAX_DOWNLOAD_BYTES, RECOTEM_METADATA_FIELD_DENY, "
+      "RECOTEM_METRICS_ENABLED, RECOTEM_LOG_FORMAT, RECOTEM_ENV.\n"
       "Exit codes: 0 stopped by signal, 2 usage, 5 malformed signing keys, 8 configuration or "
       "bind error.");
   cmd->callback([options, &exit_code] { exit_code = RunServe(*options); });
