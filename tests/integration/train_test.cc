@@ -11,36 +11,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "log_events.h"
 #include "process.h"
 
 namespace recotem::testing {
 namespace {
 
 const std::string kDevKeys = "dev:" + std::string(64, '0');
-
-std::vector<nlohmann::json> Events(const std::string& stderr_text) {
-  std::vector<nlohmann::json> events;
-  std::istringstream in(stderr_text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] != '{') continue;
-    events.push_back(nlohmann::json::parse(line));
-  }
-  return events;
-}
-
-std::vector<std::string> EventNames(const std::string& stderr_text) {
-  std::vector<std::string> names;
-  for (const auto& e : Events(stderr_text)) names.push_back(e["event"]);
-  return names;
-}
-
-nlohmann::json FindEvent(const std::string& stderr_text, const std::string& name) {
-  for (const auto& e : Events(stderr_text)) {
-    if (e["event"] == name) return e;
-  }
-  return nullptr;
-}
 
 class TrainTest : public ::testing::Test {
  protected:

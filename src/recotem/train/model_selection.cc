@@ -12,8 +12,8 @@
 #include "recotem/recipe/trial_budget.h"
 #include "recotem/train/progress_bar.h"
 #include "recotem/tune/evaluator.h"
-#include "recotem/tune/in_memory_storage.h"
 #include "recotem/tune/split.h"
+#include "recotem/tune/storage/open_study_storage.h"
 
 namespace recotem {
 
@@ -154,12 +154,6 @@ void LogTuningComplete(const tune::SearchResult& result, const log::Logger& logg
   logger.Info(events::kTuningComplete, fields);
 }
 
-// Until the relational storages are linked in, only the in-memory study.
-std::unique_ptr<tune::StudyStorage> OpenStudyStorage(const std::string& storage_path) {
-  if (Trim(storage_path).empty()) return std::make_unique<tune::InMemoryStudyStorage>();
-  throw TrainingError("storage_path is not supported by this build yet", "search_error");
-}
-
 }  // namespace
 
 std::string StudyName(const std::string& recipe_name, const std::string& run_id) {
@@ -188,7 +182,8 @@ SelectionResult SelectModel(const Interactions& data, const TrainingSpec& traini
   TrialReporter reporter(logger, options, training.n_trials);
   tune::SearchResult result;
   try {
-    std::unique_ptr<tune::StudyStorage> storage = OpenStudyStorage(training.storage_path);
+    std::unique_ptr<tune::StudyStorage> storage =
+        tune::storage::OpenStudyStorage(training.storage_path);
     result = tune::RunSearch(search, *storage, search_data, logger,
                              [&](const tune::TrialOutcome& outcome) { reporter(outcome); });
     reporter.Finish();

@@ -1,0 +1,48 @@
+// Reading the JSON log lines a `recotem` process wrote to stderr.
+#pragma once
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace recotem::testing {
+
+// Every line of `stderr_text` that is a JSON object, parsed.
+inline std::vector<nlohmann::json> Events(const std::string& stderr_text) {
+  std::vector<nlohmann::json> events;
+  std::istringstream in(stderr_text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] != '{') continue;
+    events.push_back(nlohmann::json::parse(line));
+  }
+  return events;
+}
+
+inline std::vector<std::string> EventNames(const std::string& stderr_text) {
+  std::vector<std::string> names;
+  for (const auto& e : Events(stderr_text)) names.push_back(e["event"]);
+  return names;
+}
+
+// The first event called `name`, or null.
+inline nlohmann::json FindEvent(const std::string& stderr_text, const std::string& name) {
+  for (const auto& e : Events(stderr_text)) {
+    if (e["event"] == name) return e;
+  }
+  return nullptr;
+}
+
+// Every event called `name`.
+inline std::vector<nlohmann::json> FindEvents(const std::string& stderr_text,
+                                              const std::string& name) {
+  std::vector<nlohmann::json> found;
+  for (const auto& e : Events(stderr_text)) {
+    if (e["event"] == name) found.push_back(e);
+  }
+  return found;
+}
+
+}  // namespace recotem::testing
