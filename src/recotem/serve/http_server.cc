@@ -14,7 +14,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -66,8 +65,8 @@ class HttpServer::Impl {
   Impl(HttpServerOptions options, HttpHandler handler)
       : options_(std::move(options)),
         handler_(std::move(handler)),
-        ioc_(options_.threads < 1 ? 1 : options_.threads),
-        acceptor_(asio::make_strand(ioc_)),
+        iocs_(MakeContexts(options_.threads)),
+        acceptor_(*iocs_.front()),
         accept_retry_(acceptor_.get_executor()) {}
 
   ~Impl() {
@@ -96,13 +95,26 @@ class HttpServer::Impl {
 
   HttpServerOptions options_;
   HttpHandler handler_;
-  // Declared before ioc_: sessions destroyed with the io_context unregister here.
+  // One single-threaded io_context per I/O thread: a connection lives on one
+  // thread for its whole life, so there is no cross-thread hand-off (and no
+  // scheduler lock or wake-up) per request. Accepted sockets are spread
+  // round-robin. Declared after mu_/sessions_: sessions destroyed with an
+  // io_context unregister there.
+  static std::vector<std::unique_ptr<asio::io_context>> MakeContexts(int threads) {
+    std::vector<std::unique_ptr<asio::io_context>> iocs;
+    for (int i = 0; i < (threads < 1 ? 1 : threads); ++i) {
+      iocs.push_back(std::make_unique<asio::io_context>(1));
+    }
+    return iocs;
+  }
+
   std::mutex mu_;
   std::condition_variable cv_;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;
   std::atomic<bool> stopping_{false};
-  asio::io_context ioc_;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+  std::vector<std::unique_ptr<asio::io_context>> iocs_;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+  size_t next_context_ = 0;  // round-robin over iocs_ (accept handler only)
   tcp::acceptor acceptor_;
   asio::steady_timer accept_retry_;
   std::vector<std::thread> threads_;
@@ -112,7 +124,7 @@ class HttpServer::Impl {
 };
 
 // One connection: idle wait → header → (100 Continue) → body → handler →
-// response → idle wait again, all on the connection's strand.
+// response → idle wait again, all on the connection's I/O thread.
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, HttpServer::Impl& server)
@@ -347,7 +359,7 @@ void HttpServer::Impl::Listen() {
   if (!ec) {
     endpoint = tcp::endpoint(address, static_cast<uint16_t>(options_.port));
   } else {
-    tcp::resolver resolver(ioc_);
+    tcp::resolver resolver(*iocs_.front());
     auto results =
         resolver.resolve(options_.host, std::to_string(options_.port), tcp::resolver::passive, ec);
     if (ec || results.empty()) {
@@ -374,17 +386,21 @@ void HttpServer::Impl::Listen() {
 
 void HttpServer::Impl::Start() {
   started_ = true;
-  work_.emplace(ioc_.get_executor());
+  for (auto& ioc : iocs_) {
+    work_.push_back(asio::make_work_guard(*ioc));
+  }
   asio::dispatch(acceptor_.get_executor(), [this] { DoAccept(); });
   int n = options_.threads < 1 ? 1 : options_.threads;
   threads_.reserve(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) {
-    threads_.emplace_back([this] { ioc_.run(); });
+    threads_.emplace_back([ioc = iocs_[static_cast<size_t>(i)].get()] { ioc->run(); });
   }
 }
 
 void HttpServer::Impl::DoAccept() {
-  acceptor_.async_accept(asio::make_strand(ioc_), beast::bind_front_handler(&Impl::OnAccept, this));
+  asio::io_context& target = *iocs_[next_context_];
+  next_context_ = (next_context_ + 1) % iocs_.size();
+  acceptor_.async_accept(target, beast::bind_front_handler(&Impl::OnAccept, this));
 }
 
 void HttpServer::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
@@ -446,8 +462,10 @@ size_t HttpServer::Impl::Shutdown(std::chrono::milliseconds drain) {
     cv_.wait_for(lock, drain, [this] { return sessions_.empty(); });
     left = sessions_.size();
   }
-  work_.reset();
-  ioc_.stop();
+  work_.clear();
+  for (auto& ioc : iocs_) {
+    ioc->stop();
+  }
   for (auto& t : threads_) {
     t.join();
   }

@@ -3,8 +3,9 @@
 // Beast/Asio lives in http_server.cc behind a pimpl.
 //
 // Behaviour:
-// * `threads` I/O threads run one io_context; each connection runs on its
-//   own strand. The handler is called on an I/O thread, so it must be
+// * `threads` I/O threads, each running its own single-threaded
+//   io_context; accepted connections are spread round-robin and stay on
+//   one thread. The handler is called on an I/O thread, so it must be
 //   thread-safe and must never block on I/O (scoring is CPU work only).
 // * Keep-alive as HTTP/1.1 defines it; an idle keep-alive connection is
 //   closed after `idle_timeout`.
