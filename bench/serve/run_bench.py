@@ -226,6 +226,10 @@ def write_results(rows, args, load_before):
     lines += ["", "Command: `bench/serve/run_bench.py --repeat "
               f"{args.repeat} --duration {args.duration}`", END]
     text = RESULTS.read_text()
+    hot_swap = re.search(r"<!-- serve-hot-swap:begin -->.*?<!-- serve-hot-swap:end -->", text,
+                         re.S)
+    if hot_swap:  # keep hot_swap_under_load.py's result inside the serve section
+        lines.insert(len(lines) - 1, "\n" + hot_swap.group(0))
     block = "\n".join(lines)
     if BEGIN in text:
         text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
