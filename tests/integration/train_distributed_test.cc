@@ -153,6 +153,55 @@ TEST_P(TrainDistributedTest, OptunaReadsTheStudyTrainWrote) {
   }
 }
 
+// We resume a study Optuna wrote: its trials count towards the budget, feed
+// the search and can be the best (the refit then uses their parameters).
+TEST_P(TrainDistributedTest, ResumesAStudyOptunaWrote) {
+  if (db::RunCommand("/usr/bin/python3 -c 'import optuna' 2>/dev/null").status != 0) {
+    GTEST_SKIP() << "Debian's python3-optuna is not installed";
+  }
+  WriteTextFile(dir_ / "write.py",
+                "import json, optuna\n"
+                "optuna.logging.set_verbosity(optuna.logging.WARNING)\n"
+                "s = optuna.create_study(study_name='recotem_slim_resume', direction='minimize', "
+                "storage='" +
+                    database_.python_url +
+                    "')\n"
+                    "def objective(t):\n"
+                    "    t.suggest_float('reg', 1.0, 10000.0, log=True)\n"
+                    "    return [-0.1, -0.99, -0.2][t.number]\n"
+                    "s.optimize(objective, n_trials=3)\n"
+                    "print(json.dumps(s.best_params))\n");
+  db::CommandResult written = db::RunCommand("/usr/bin/python3 " + (dir_ / "write.py") + " 2>&1");
+  if (written.status != 0 && written.out.find("No module named") != std::string::npos) {
+    GTEST_SKIP() << "Optuna's database driver is missing: " << written.out;
+  }
+  ASSERT_EQ(written.status, 0) << written.out;
+  double optuna_reg = nlohmann::json::parse(written.out.substr(written.out.rfind('{')))["reg"];
+  WriteTextFile(dir_ / "slim.yaml",
+                "name: slim\n"
+                "source:\n  type: csv\n  path: " +
+                    (dir_ / "data.csv") +
+                    "\n"
+                    "schema:\n  user_column: user_id\n  item_column: item_id\n"
+                    "training:\n  algorithms: [DenseSLIM]\n  cutoff: 10\n"
+                    "  n_trials: 5\n  storage_path: " +
+                    database_.url + "\noutput:\n  path: " + (dir_ / "slim/slim.recotem") + "\n");
+  ProcessResult run = RunRecotem({"train", dir_ / "slim.yaml", "--run-id", "resume"}, Env());
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::vector<nlohmann::json> trials = FindEvents(run.err, "trial_done");
+  ASSERT_EQ(trials.size(), 2u);
+  EXPECT_EQ(trials[0]["trial"], 3);
+  EXPECT_EQ(trials[1]["trial"], 4);
+  nlohmann::json done = FindEvent(run.err, "search_done");
+  EXPECT_EQ(done["n_completed"], 5);
+  EXPECT_DOUBLE_EQ(done["best_score"].get<double>(), 0.99);
+  ProcessResult inspect =
+      RunRecotem({"inspect", dir_ / "slim/slim.recotem"}, {{"RECOTEM_SIGNING_KEYS", kKeys}});
+  ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
+  nlohmann::json header = nlohmann::json::parse(inspect.out.substr(inspect.out.find('{')));
+  EXPECT_DOUBLE_EQ(header["best_params"]["reg"].get<double>(), optuna_reg);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, TrainDistributedTest,
                          ::testing::Values(db::Backend::kSqlite, db::Backend::kPostgres,
                                            db::Backend::kMysql),

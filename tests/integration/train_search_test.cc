@@ -173,6 +173,28 @@ TEST_F(TrainSearchTest, ParallelismWithASqliteStudyIsClampedToOne) {
   EXPECT_EQ(clamped["clamped"], 1);
 }
 
+TEST_F(TrainSearchTest, AnUnreachableStudyDatabaseExits1) {
+  WriteRecipe(
+      "  algorithms: [TopPop]\n  cutoff: 5\n  n_trials: 1\n"
+      "  storage_path: postgresql://127.0.0.1:1/recotem\n");
+  ProcessResult r = Train();
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  nlohmann::json error = FindEvent(r.err, "train_error");
+  EXPECT_EQ(error["code"], "internal_error");
+  EXPECT_EQ(error["exit_code"], 1);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "out/shop.recotem"));
+}
+
+TEST_F(TrainSearchTest, AChecksumMismatchOnTheSourceExits7) {
+  WriteRecipe("  algorithms: [TopPop]\n  cutoff: 5\n  n_trials: 1\n");
+  std::string recipe = ReadTextFile(dir_ / "recipe.yaml");
+  recipe.replace(recipe.find("schema:"), 0, "  sha256: " + std::string(64, 'a') + "\n");
+  WriteTextFile(dir_ / "recipe.yaml", recipe);
+  ProcessResult r = Train();
+  EXPECT_EQ(r.exit_code, 7) << r.err;
+  EXPECT_EQ(FindEvent(r.err, "train_error")["exit_code"], 7);
+}
+
 // Acceptance: SIGKILL at any point of a run leaves the previous artifact and
 // its pointer intact and loadable.
 TEST_F(TrainSearchTest, SigkillAtAnyPointLeavesThePreviousArtifactLoadable) {
