@@ -8,6 +8,7 @@
 #include <ctime>
 #include <regex>
 
+#include "recotem/core/events.h"
 #include "recotem/serve/json_response.h"
 #include "recotem/serve/seed_api.h"
 #include "recotem/serve/v1_api.h"
@@ -183,6 +184,12 @@ HttpResponse V1Api::GetRecipe(const RouteContext& context) const {
   ValidatePathName(name, errors);
   if (!errors.empty()) {
     metrics_.v1_validation_errors_outside_verb.fetch_add(1);
+    logger_.Warning(events::kValidationFailed, {{"path", context.path},
+                                                {"method", context.request.method},
+                                                {"request_id", context.request_id},
+                                                {"error_count", errors.size()},
+                                                {"matched_v1_verb", nullptr},
+                                                {"errors", errors}});
     Json body = Json::object();
     body["request_id"] = context.request_id;
     body["detail"] = "Request validation failed";
