@@ -217,10 +217,13 @@ void CreateTables(SqlConnection& connection) {
   if (dialect == SqlDialect::kPostgres) {
     for (const EnumType& type : EnumTypes()) connection.Execute(PostgresCreateEnumType(type));
   }
-  for (const char* table : kTables) connection.Execute(TableDdl(dialect, table));
-  if (dialect != SqlDialect::kMysql) {
-    connection.Execute(
-        "CREATE UNIQUE INDEX IF NOT EXISTS ix_studies_study_name ON studies (study_name)");
+  for (const char* table : kTables) {
+    connection.Execute(TableDdl(dialect, table));
+    // SQLAlchemy creates the study name index right after its table.
+    if (table == kTables[0] && dialect != SqlDialect::kMysql) {
+      connection.Execute(
+          "CREATE UNIQUE INDEX IF NOT EXISTS ix_studies_study_name ON studies (study_name)");
+    }
   }
 }
 
