@@ -111,6 +111,10 @@ TEST_P(RdbStudyStorageTest, ClaimsNumberTrialsPerStudyAndStopAtTheBudget) {
   EXPECT_EQ(OpenAnother()->ClaimTrial(a, Budget(4))->number, 3);
 }
 
+TEST_P(RdbStudyStorageTest, ClaimOnAnUnknownStudyThrows) {
+  EXPECT_THROW(storage_->ClaimTrial(12345, Budget(1)), std::invalid_argument);
+}
+
 TEST_P(RdbStudyStorageTest, FailedTrialsDoNotCountTowardTheBudget) {
   int64_t study = storage_->CreateOrLoadStudy("budget");
   auto first = storage_->ClaimTrial(study, Budget(2));

@@ -82,6 +82,64 @@ std::string ChildRowsOfStudy(const std::string& columns, const std::string& tabl
          " c JOIN trials t ON t.trial_id = c.trial_id WHERE t.study_id = ?" + extra_condition;
 }
 
+TrialIndex LoadTrialRows(SqlConnection& connection, int64_t study_id) {
+  TrialIndex index;
+  for (const SqlRow& row : connection.Query(
+           "SELECT trial_id, number, state, datetime_start, datetime_complete FROM trials "
+           "WHERE study_id = ? ORDER BY number, trial_id",
+           {study_id})) {
+    FrozenTrial trial;
+    trial.trial_id = row.Int(0);
+    trial.number = row.Int(1);
+    trial.state = ParseState(row.Text(2));
+    if (!row.IsNull(3)) trial.datetime_start = ParseOptunaDatetime(row.Text(3));
+    if (!row.IsNull(4)) trial.datetime_complete = ParseOptunaDatetime(row.Text(4));
+    index.position[trial.trial_id] = index.trials.size();
+    index.trials.push_back(std::move(trial));
+  }
+  return index;
+}
+
+void AttachParams(SqlConnection& connection, int64_t study_id, TrialIndex& index) {
+  for (const SqlRow& row : connection.Query(
+           ChildRowsOfStudy("c.param_name, c.param_value, c.distribution_json", "trial_params"),
+           {study_id})) {
+    FrozenTrial* trial = index.Find(row.Int(0));
+    if (trial == nullptr || row.IsNull(2)) continue;
+    std::string name = row.Text(1);
+    trial->params[name] = row.Double(2);
+    trial->distributions.insert_or_assign(name, FromOptunaDistributionJson(name, row.Text(3)));
+  }
+}
+
+void AttachValues(SqlConnection& connection, int64_t study_id, TrialIndex& index) {
+  for (const SqlRow& row : connection.Query(
+           ChildRowsOfStudy("c.value, c.value_type", "trial_values", " AND c.objective = 0"),
+           {study_id})) {
+    if (FrozenTrial* trial = index.Find(row.Int(0))) {
+      trial->value = DecodeOptunaValue(OptionalDouble(row, 1), row.Text(2));
+    }
+  }
+  for (const SqlRow& row :
+       connection.Query(ChildRowsOfStudy("c.step, c.intermediate_value, c.intermediate_value_type",
+                                         "trial_intermediate_values"),
+                        {study_id})) {
+    if (FrozenTrial* trial = index.Find(row.Int(0))) {
+      trial->intermediate_values[row.Int(1)] =
+          DecodeOptunaValue(OptionalDouble(row, 2), row.Text(3));
+    }
+  }
+}
+
+void AttachUserAttrs(SqlConnection& connection, int64_t study_id, TrialIndex& index) {
+  for (const SqlRow& row : connection.Query(
+           ChildRowsOfStudy("c.\"key\", c.value_json", "trial_user_attributes"), {study_id})) {
+    if (FrozenTrial* trial = index.Find(row.Int(0))) {
+      trial->user_attrs[row.Text(1)] = ParseStoredJson(row.Text(2), "a user attribute");
+    }
+  }
+}
+
 }  // namespace
 
 RdbStudyStorage::RdbStudyStorage(std::unique_ptr<SqlConnection> connection)
@@ -173,10 +231,11 @@ int64_t RdbStudyStorage::CreateOrLoadStudy(const std::string& name) {
 }
 
 void RdbStudyStorage::LockStudy(int64_t study_id) {
-  // SQLite's BEGIN IMMEDIATE already holds the database write lock.
-  if (connection_->dialect() == SqlDialect::kSqlite) return;
-  if (connection_->Query("SELECT study_id FROM studies WHERE study_id = ? FOR UPDATE", {study_id})
-          .empty()) {
+  // SQLite's BEGIN IMMEDIATE already holds the database write lock; the
+  // servers lock the study's row until the transaction ends.
+  std::string sql = "SELECT study_id FROM studies WHERE study_id = ?";
+  if (connection_->dialect() != SqlDialect::kSqlite) sql += " FOR UPDATE";
+  if (connection_->Query(sql, {study_id}).empty()) {
     throw std::invalid_argument("study storage: no study with id " + std::to_string(study_id));
   }
 }
@@ -364,51 +423,10 @@ bool RdbStudyStorage::FinishTrial(int64_t trial_id, TrialState state, std::optio
 std::vector<FrozenTrial> RdbStudyStorage::GetAllTrials(int64_t study_id) {
   std::lock_guard<std::mutex> lock(mutex_);
   return InTransaction([&] {
-    TrialIndex index;
-    for (const SqlRow& row : connection_->Query(
-             "SELECT trial_id, number, state, datetime_start, datetime_complete FROM trials "
-             "WHERE study_id = ? ORDER BY number, trial_id",
-             {study_id})) {
-      FrozenTrial trial;
-      trial.trial_id = row.Int(0);
-      trial.number = row.Int(1);
-      trial.state = ParseState(row.Text(2));
-      if (!row.IsNull(3)) trial.datetime_start = ParseOptunaDatetime(row.Text(3));
-      if (!row.IsNull(4)) trial.datetime_complete = ParseOptunaDatetime(row.Text(4));
-      index.position[trial.trial_id] = index.trials.size();
-      index.trials.push_back(std::move(trial));
-    }
-    for (const SqlRow& row : connection_->Query(
-             ChildRowsOfStudy("c.param_name, c.param_value, c.distribution_json", "trial_params"),
-             {study_id})) {
-      FrozenTrial* trial = index.Find(row.Int(0));
-      if (trial == nullptr || row.IsNull(2)) continue;
-      std::string name = row.Text(1);
-      trial->params[name] = row.Double(2);
-      trial->distributions.insert_or_assign(name, FromOptunaDistributionJson(name, row.Text(3)));
-    }
-    for (const SqlRow& row : connection_->Query(
-             ChildRowsOfStudy("c.value, c.value_type", "trial_values", " AND c.objective = 0"),
-             {study_id})) {
-      if (FrozenTrial* trial = index.Find(row.Int(0))) {
-        trial->value = DecodeOptunaValue(OptionalDouble(row, 1), row.Text(2));
-      }
-    }
-    for (const SqlRow& row : connection_->Query(
-             ChildRowsOfStudy("c.step, c.intermediate_value, c.intermediate_value_type",
-                              "trial_intermediate_values"),
-             {study_id})) {
-      if (FrozenTrial* trial = index.Find(row.Int(0))) {
-        trial->intermediate_values[row.Int(1)] =
-            DecodeOptunaValue(OptionalDouble(row, 2), row.Text(3));
-      }
-    }
-    for (const SqlRow& row : connection_->Query(
-             ChildRowsOfStudy("c.\"key\", c.value_json", "trial_user_attributes"), {study_id})) {
-      if (FrozenTrial* trial = index.Find(row.Int(0))) {
-        trial->user_attrs[row.Text(1)] = ParseStoredJson(row.Text(2), "a user attribute");
-      }
-    }
+    TrialIndex index = LoadTrialRows(*connection_, study_id);
+    AttachParams(*connection_, study_id, index);
+    AttachValues(*connection_, study_id, index);
+    AttachUserAttrs(*connection_, study_id, index);
     return std::move(index.trials);
   });
 }
