@@ -61,6 +61,11 @@ ArtifactWatcher::ArtifactWatcher(std::filesystem::path recipes_dir, const ServeC
       tracked.marker = outcome.marker;  // a stat error leaves none: reload next tick
     }
     file_names_[recipe.file_path] = recipe.name;
+    std::error_code ec;
+    auto mtime = std::filesystem::last_write_time(recipe.file_path, ec);
+    if (!ec) {  // parsed at start-up: the first rescan need not parse it again
+      parse_cache_[recipe.file_path] = ParsedFile{mtime, recipe, ""};
+    }
     tracked_[recipe.name] = std::move(tracked);
   }
   for (const auto& [file, name] : startup.yaml_stubs) {

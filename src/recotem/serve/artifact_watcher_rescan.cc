@@ -135,7 +135,10 @@ void ArtifactWatcher::OnParsed(const fs::path& file, const Recipe& recipe, bool 
                                std::set<std::string>& seen) {
   const std::string& name = recipe.name;
   if (seen.contains(name)) {
-    logger_.Warning(events::kRecipeDuplicateNameSkipped, {{"file", file.string()}, {"name", name}});
+    if (reparsed) {  // reported once per change of the file, not every tick
+      logger_.Warning(events::kRecipeDuplicateNameSkipped,
+                      {{"file", file.string()}, {"name", name}});
+    }
     return;
   }
   seen.insert(name);

@@ -249,6 +249,20 @@ TEST_F(ArtifactWatcherTest, BrokenNewYamlIsOneStubUntilFixed) {
   EXPECT_EQ(logs_.Events("recipe_yaml_failure_recovered").size(), 1u);
 }
 
+TEST_F(ArtifactWatcherTest, ADuplicateRecipeNameIsSkippedAndReportedOnlyOnce) {
+  WriteArtifact("news", "2026-01-01T00:00:00Z");
+  AddRecipe("news");
+  WriteText(recipes_ / "z_copy.yaml", RecipeYaml("news", dir_ / "other.recotem"));
+  auto watcher = Start();
+  watcher->Tick();
+  size_t after_first_tick = logs_.Events("recipe_duplicate_name_skipped").size();
+  watcher->Tick();
+  watcher->Tick();
+  EXPECT_EQ(logs_.Events("recipe_duplicate_name_skipped").size(), after_first_tick);
+  EXPECT_EQ(registry_.size(), 1u);
+  EXPECT_EQ(registry_.Find("news")->artifact_path, (dir_ / "news.recotem").string());
+}
+
 TEST_F(ArtifactWatcherTest, EditedRecipeYamlReloadsMetadataEvenWithTheSameArtifact) {
   WriteText(dir_ / "items.csv", "item_id,title,genre\ni0,Zero,a\ni1,One,b\n");
   WriteArtifact("news", "2026-01-01T00:00:00Z");
