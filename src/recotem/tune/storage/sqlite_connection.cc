@@ -101,8 +101,9 @@ std::vector<SqlRow> SqliteConnection::Run(const std::string& sql, const SqlParam
     rc = sqlite3_step(raw);
     if (rc == SQLITE_DONE) break;
     if (rc != SQLITE_ROW) Fail(rc, sql);
-    std::vector<SqlValue> values;
     int columns = sqlite3_column_count(raw);
+    std::vector<SqlValue> values;
+    values.reserve(static_cast<size_t>(columns));
     for (int c = 0; c < columns; ++c) values.push_back(ColumnValue(raw, c));
     rows.emplace_back(std::move(values));
   }

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "recotem/core/errors.h"
 
@@ -25,7 +26,7 @@ bool IsWordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || 
 
 // recipe.md §9.6: ^(postgresql|postgres|mysql|sqlite)\b
 bool LooksLikeUrl(const std::string& value) {
-  for (const std::string dialect : kUrlDialects) {
+  for (std::string_view dialect : kUrlDialects) {
     if (value.compare(0, dialect.size(), dialect) == 0 &&
         (value.size() == dialect.size() || !IsWordChar(value[dialect.size()]))) {
       return true;
@@ -151,9 +152,10 @@ StorageLocation ParseServerUrl(StorageKind kind, const std::string& scheme, cons
   if (slash != std::string::npos) out.database = PercentDecode(before_query.substr(slash + 1), url);
   for (const auto& [key, value] : out.query) {
     if (key == "user" || key == "password") {
-      throw TrainingError("storage_path URL (" + scheme + "://" + authority + ") carries a '" +
-                              key + "' parameter; credentials must come from the environment",
-                          kSearchErrorCode);
+      std::string message = "storage_path URL (" + scheme;
+      message += "://" + authority + ") carries a '" + key;
+      message += "' parameter; credentials must come from the environment";
+      throw TrainingError(message, kSearchErrorCode);
     }
   }
   if (out.database.empty()) NotAUrl(url, "no database name");
