@@ -10,6 +10,7 @@
 
 #include "recotem/algo/hyper_params.h"
 #include "recotem/algo/parallel_for.h"
+#include "recotem/core/events.h"
 #include "recotem/core/log.h"
 
 namespace recotem {
@@ -23,7 +24,6 @@ constexpr int64_t kRowsPerChunk = 256;
 constexpr const char* kUserEmbeddings = "user_embeddings";
 constexpr const char* kItemComponents = "item_components";
 // Warning logged when n_components is capped (algorithms.md §9).
-constexpr const char* kEventComponentsReduced = "truncated_svd_components_reduced";
 
 // out (m.n_rows × d) = m · dense, m sparse (rows × cols), dense cols × d.
 RowMatrixD SparseTimesDense(const CsrMatrix& m, const RowMatrixD& dense, int n_threads) {
@@ -94,7 +94,8 @@ void TruncatedSVDRecommender::FitWithOptions(const CsrMatrix& user_items,
   if (rank >= n_items_) {
     rank = n_items_ - 1;
     log::Logger("recotem.algo")
-        .Warning(kEventComponentsReduced, {{"n_components", n_components_}, {"used", rank}});
+        .Warning(events::kTruncatedSvdComponentsReduced,
+                 {{"n_components", n_components_}, {"used", rank}});
   }
   rank = std::max<int64_t>(1, std::min<int64_t>(rank, n_users_));
   const int64_t width =

@@ -11,6 +11,8 @@
 #include <span>
 #include <string>
 
+#include "recotem/core/env.h"
+
 namespace recotem {
 
 enum class Versioning { kAppendSha, kAlwaysOverwrite };
@@ -34,7 +36,7 @@ WrittenArtifact WriteArtifactFile(
     const std::function<void(const std::filesystem::path&)>& check_containment = {});
 
 // The variable that confines train's writes (artifact.md §5.6).
-inline constexpr const char* kArtifactRootEnv = "RECOTEM_ARTIFACT_ROOT";
+using env::kArtifactRootEnv;
 
 // The write-time containment re-check of artifact.md §5.6: resolves the
 // parent of `dest` (following symlinks) and then `dest` itself, and throws

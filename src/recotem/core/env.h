@@ -10,6 +10,10 @@
 
 namespace recotem::env {
 
+// The variable that confines train's local outputs (recipe.md §12.5): checked
+// when the recipe is loaded and again when the artifact is written.
+inline constexpr const char* kArtifactRootEnv = "RECOTEM_ARTIFACT_ROOT";
+
 // The raw value, or nullopt when unset.
 std::optional<std::string> Get(const char* name);
 // The value, or "" when unset.

@@ -44,6 +44,7 @@ inline constexpr const char* kSplittingData = "splitting_data";
 inline constexpr const char* kSplitDone = "split_done";
 inline constexpr const char* kSearchStarted = "search_started";
 inline constexpr const char* kTrialDone = "trial_done";
+inline constexpr const char* kTruncatedSvdComponentsReduced = "truncated_svd_components_reduced";
 inline constexpr const char* kTrialLearnFailed = "trial_learn_failed";
 inline constexpr const char* kPerTrialTimeoutThreadOrphaned = "per_trial_timeout_thread_orphaned";
 inline constexpr const char* kTrainingOrphanedThreads = "training_orphaned_threads";

@@ -13,9 +13,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The variable that confines local outputs (§12.5). artifact_writer.h spells
-// it too (the write-time re-check); recipe may not include the artifact layer.
-constexpr const char* kArtifactRootEnv = "RECOTEM_ARTIFACT_ROOT";
+using env::kArtifactRootEnv;
 
 constexpr std::array<std::string_view, 9> kInputSchemes = {"",     "file",  "s3",   "gs",   "az",
                                                            "abfs", "abfss", "http", "https"};

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "recipe_test_support.h"
+#include "recotem/core/env.h"
 
 namespace recotem {
 namespace {
@@ -13,7 +14,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr const char* kArtifactRootEnv = "RECOTEM_ARTIFACT_ROOT";
+using env::kArtifactRootEnv;
 
 std::string InputError(const std::string& location) {
   try {
