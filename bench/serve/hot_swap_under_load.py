@@ -123,7 +123,8 @@ def write_results(result, args):
         "RECOTEM_WATCH_INTERVAL=1 while the artifact is rewritten every second "
         f"({result['good_writes']} good, {result['corrupt_writes']} corrupt) and the recipe "
         f"is deleted at {result['recipe_deleted_at_s']} s and restored at "
-        f"{result['recipe_restored_at_s']} s.", "",
+        f"{result['recipe_restored_at_s']} s. 1-minute load average before the run: "
+        f"{result['load_before']} (2 shared cores).", "",
         "| requests | 200 | 503 | other 5xx | req/s | p99 ms | swaps | load failures | "
         "RSS start → peak → end MiB |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
@@ -150,6 +151,7 @@ def main():
     parser.add_argument("--duration", type=int, default=30)
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
+    load_before = open("/proc/loadavg").read().split()[0]
     with tempfile.TemporaryDirectory(prefix="recotem-hot-swap-") as tmp:
         work = Path(tmp)
         variants, users = make_variants(args.build_dir, work)
@@ -198,7 +200,7 @@ def main():
                       swaps=logged.get("artifact_hot_swapped", 0),
                       load_failures=logged.get("artifact_load_failed", 0),
                       rss_start=rss_start, rss_peak=rss_peak, rss_end=rss_end,
-                      exit_code=exit_code)
+                      exit_code=exit_code, load_before=load_before)
         print(json.dumps(result, indent=1))
         if not args.no_write:
             write_results(result, args)

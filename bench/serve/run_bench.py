@@ -208,11 +208,12 @@ def median_of(runs):
         "non2xx": sum(r["non2xx"] for r in runs)}
 
 
-def write_results(rows, args, load_before):
+def write_results(rows, args, load_before, load_after):
     nginx = rows["nginx (static 300 B)"]
     lines = [BEGIN, "## serve: `recotem serve` vs nginx (bench/serve/run_bench.py)", "",
-             f"Machine: {os.cpu_count()} cores, shared; load average before the run: "
-             f"{load_before}. Date: {datetime.date.today()}. "
+             f"Machine: {os.cpu_count()} cores, shared with other engineers' builds; 1-minute "
+             f"load average {load_before} before and {load_after} after the run. "
+             f"Date: {datetime.date.today()}. "
              f"Median of {args.repeat} runs of `wrk -t2 -c64 -d{args.duration} --latency` per "
              "target, all targets in the same run (wrk, nginx and serve share the cores). "
              "Serve: default threads (one per core), API key on, POST /predict with a random "
@@ -223,7 +224,9 @@ def write_results(rows, args, load_before):
         ratio = r["rps"] / nginx["rps"]
         lines.append(f"| {name} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | "
                      f"{ratio:.2f} | {r['non2xx']} |")
-    lines += ["", "Command: `bench/serve/run_bench.py --repeat "
+    lines += ["", "The 50k-item model is memory-bandwidth bound: every request streams its "
+              "50,000 × 128 float item factors (25.6 MB) through the dot products.",
+              "", "Command: `bench/serve/run_bench.py --repeat "
               f"{args.repeat} --duration {args.duration}`", END]
     text = RESULTS.read_text()
     hot_swap = re.search(r"<!-- serve-hot-swap:begin -->.*?<!-- serve-hot-swap:end -->", text,
@@ -279,7 +282,8 @@ def main():
                   f"ratio {r['rps'] / rows['nginx (static 300 B)']['rps']:.2f}, "
                   f"non-2xx {r['non2xx']}")
         if not args.no_write:
-            write_results(rows, args, load_before)
+            load_after = open("/proc/loadavg").read().split()[0]
+            write_results(rows, args, load_before, load_after)
 
 
 if __name__ == "__main__":
