@@ -49,6 +49,7 @@ inline constexpr const char* kTrialLearnFailed = "trial_learn_failed";
 inline constexpr const char* kPerTrialTimeoutThreadOrphaned = "per_trial_timeout_thread_orphaned";
 inline constexpr const char* kTrainingOrphanedThreads = "training_orphaned_threads";
 inline constexpr const char* kStudyStaleTrialsFailed = "study_stale_trials_failed";
+inline constexpr const char* kStudyHeartbeatFailed = "study_heartbeat_failed";
 inline constexpr const char* kTuningComplete = "tuning_complete";
 inline constexpr const char* kSearchDone = "search_done";
 inline constexpr const char* kZeroScoreHitMetric = "zero_score_hit_metric";

@@ -165,7 +165,7 @@ TrainOutcome RunTrainPipeline(const Recipe& recipe, const TrainOptions& options,
   header.tuning.tried_algorithms = selection.tried_algorithms;
   header.tuning.n_trials = recipe.training.n_trials;
   header.tuning.n_completed = selection.n_completed;
-  header.tuning.n_orphaned = 0;
+  header.tuning.n_orphaned = selection.n_orphaned;
   header.tuning.best_trial_number = selection.best_trial_number;
   header.tuning.search_seed = recipe.training.split.seed;
   header.data_stats = {cleansed.stats.n_rows, cleansed.stats.n_users, cleansed.stats.n_items,
@@ -198,7 +198,7 @@ TrainOutcome RunTrainPipeline(const Recipe& recipe, const TrainOptions& options,
                                              {"best_class", selection.best_class},
                                              {"best_score", selection.best_score},
                                              {"trials", selection.n_completed},
-                                             {"n_orphaned", 0},
+                                             {"n_orphaned", selection.n_orphaned},
                                              {"trained_at", header.trained_at},
                                              {"kid", ring.active().kid},
                                              {"recipe_hash", *state->recipe_hash},

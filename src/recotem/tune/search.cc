@@ -465,7 +465,7 @@ void SearchRun::HeartbeatLoop(const std::stop_token& stop) {
       try {
         storage_.RecordHeartbeat(id);
       } catch (const std::exception& e) {
-        logger_.Warning(events::kTrialLearnFailed, {{"trial_id", id}, {"error", e.what()}});
+        logger_.Warning(events::kStudyHeartbeatFailed, {{"trial_id", id}, {"error", e.what()}});
       }
     }
     lock.lock();
