@@ -188,8 +188,6 @@ HttpResponse SeedApi::Predict(const RouteContext& context) const {
 
 HttpResponse SeedApi::Score(const RegistryEntry& entry, const PredictRequest& request,
                             const std::string& request_id, PredictStatus* status) const {
-  log::Logger logger =
-      logger_.Bind({{"request_id", request_id}, {"recipe", entry.name}, {"kid", entry.kid}});
   try {
     auto top = entry.model->RecommendForUser(request.user_id, static_cast<size_t>(request.cutoff));
     if (!top) {
@@ -203,6 +201,10 @@ HttpResponse SeedApi::Score(const RegistryEntry& entry, const PredictRequest& re
     return WithRequestId(JsonResponse(200, PredictBody(entry, *top, request_id)), request_id);
   } catch (const std::exception& e) {
     *status = PredictStatus::kError;
+    // The context is bound only on this rare path: building it per request
+    // would cost every prediction an allocation.
+    log::Logger logger =
+        logger_.Bind({{"request_id", request_id}, {"recipe", entry.name}, {"kid", entry.kid}});
     logger.Error(events::kPredictHandlerUnexpectedError, {{"name", entry.name},
                                                           {"request_id", request_id},
                                                           {"kid", entry.kid},
