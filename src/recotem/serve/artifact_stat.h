@@ -48,7 +48,7 @@ struct StatResult {
 
 class StatPool {
  public:
-  StatPool(StatFunction stat, size_t workers = kStatPoolWorkers);
+  explicit StatPool(StatFunction stat, size_t workers = kStatPoolWorkers);
   ~StatPool();  // Shutdown()
   StatPool(const StatPool&) = delete;
   StatPool& operator=(const StatPool&) = delete;

@@ -101,8 +101,10 @@ class HttpServer::Impl {
   // round-robin. Declared after mu_/sessions_: sessions destroyed with an
   // io_context unregister there.
   static std::vector<std::unique_ptr<asio::io_context>> MakeContexts(int threads) {
+    const int n = threads < 1 ? 1 : threads;
     std::vector<std::unique_ptr<asio::io_context>> iocs;
-    for (int i = 0; i < (threads < 1 ? 1 : threads); ++i) {
+    iocs.reserve(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) {
       iocs.push_back(std::make_unique<asio::io_context>(1));
     }
     return iocs;

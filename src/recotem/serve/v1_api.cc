@@ -31,7 +31,7 @@ bool IsRelated(V1Verb verb) {
   return verb == V1Verb::kRecommendRelated || verb == V1Verb::kBatchRecommendRelated;
 }
 
-HttpResponse OkResponse(const RegistryEntry& entry, Json body) {
+HttpResponse OkResponse(const RegistryEntry& entry, const Json& body) {
   HttpResponse response = JsonResponse(200, body);
   response.headers.emplace_back(kModelVersionHeader, entry.model_version());
   return response;

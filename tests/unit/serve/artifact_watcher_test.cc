@@ -395,6 +395,7 @@ TEST_F(ArtifactWatcherTest, ReadersNeverSeeAHalfLoadedModelDuringSwaps) {
   std::atomic<bool> done{false};
   std::atomic<int> bad{0};
   std::vector<std::thread> readers;
+  readers.reserve(4);
   for (int t = 0; t < 4; ++t) {
     readers.emplace_back([&] {
       while (!done.load()) {
