@@ -41,7 +41,9 @@ void TopPopRecommender::ScoreProfiles(const CsrMatrix& profiles, std::span<float
   FillRows(static_cast<size_t>(profiles.n_rows), out);
 }
 
-void TopPopRecommender::Save(TensorMap& out) const { out.Put<float>(kPopularityTensor, popularity_); }
+void TopPopRecommender::Save(TensorMap& out) const {
+  out.Put<float>(kPopularityTensor, popularity_);
+}
 
 void TopPopRecommender::Load(const TensorMap& in, int32_t n_items) {
   popularity_ = in.Get<float>(kPopularityTensor, {n_items});

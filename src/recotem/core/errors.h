@@ -45,14 +45,16 @@ class RecotemError : public std::runtime_error {
   bool caused_by_http_fetch_ = false;
 };
 
+// NOLINTBEGIN(bugprone-macro-parentheses): `Name` is a class name.
 #define RECOTEM_DECLARE_ERROR(Name, Exit, DefaultCode)                            \
   class Name : public RecotemError {                                              \
    public:                                                                        \
-    explicit Name(std::string message, std::string code = DefaultCode,            \
+    explicit Name(std::string message, std::string code = (DefaultCode),          \
                   nlohmann::ordered_json fields = {})                             \
         : RecotemError(std::move(message), std::move(code), std::move(fields)) {} \
     ExitCode exit_code() const override { return Exit; }                          \
   }
+// NOLINTEND(bugprone-macro-parentheses)
 
 // Recipe YAML, schema, env expansion, path rules, bad CLI usage: exit 2.
 RECOTEM_DECLARE_ERROR(RecipeError, ExitCode::kRecipe, "recipe_error");

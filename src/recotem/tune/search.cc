@@ -250,6 +250,7 @@ SearchResult SearchRun::Run() {
   {
     std::jthread heartbeat([this](const std::stop_token& stop) { HeartbeatLoop(stop); });
     std::vector<std::jthread> workers;
+    workers.reserve(static_cast<size_t>(parallelism));
     for (int k = 0; k < parallelism; ++k) workers.emplace_back([this] { Worker(); });
     workers.clear();  // joins
   }
@@ -442,8 +443,9 @@ void SearchRun::Record(const TrialOutcome& outcome) {
   summary.seconds += outcome.seconds;
   if (outcome.score) {
     ++summary.completed;
-    if (!summary.best_score || *outcome.score > *summary.best_score)
+    if (!summary.best_score || *outcome.score > *summary.best_score) {
       summary.best_score = outcome.score;
+    }
     if (!result_.best_of_invocation || !result_.best_of_invocation->score ||
         *outcome.score > *result_.best_of_invocation->score) {
       result_.best_of_invocation = outcome;

@@ -182,6 +182,7 @@ CategoricalMixture BuildCategorical(const ParamDistribution& d,
 std::vector<double> ObservedValues(const std::vector<const FrozenTrial*>& trials,
                                    const std::string& name) {
   std::vector<double> values;
+  values.reserve(trials.size());
   for (const FrozenTrial* t : trials) values.push_back(t->params.at(name));
   return values;
 }

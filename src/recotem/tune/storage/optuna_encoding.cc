@@ -37,8 +37,9 @@ NaiveDatetime ParseNaive(const std::string& text) {
     if (digits == 0) throw std::runtime_error("study storage: malformed datetime '" + text + "'");
     for (; digits < kFractionDigits; ++digits) out.micros *= 10;
   }
-  if (at != text.size())
+  if (at != text.size()) {
     throw std::runtime_error("study storage: malformed datetime '" + text + "'");
+  }
   return out;
 }
 

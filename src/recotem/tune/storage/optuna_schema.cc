@@ -161,8 +161,9 @@ std::string EnumColumnType(SqlDialect dialect, const EnumType& type) {
   if (dialect == SqlDialect::kSqlite) return "VARCHAR(" + std::to_string(type.sqlite_length) + ")";
   if (dialect == SqlDialect::kPostgres) return type.name;
   std::string values;
-  for (const char* value : type.values)
+  for (const char* value : type.values) {
     values += std::string(values.empty() ? "" : ",") + "'" + value + "'";
+  }
   return "ENUM(" + values + ")";
 }
 
@@ -186,8 +187,9 @@ std::string TableDdl(SqlDialect dialect, std::string ddl) {
 
 std::string PostgresCreateEnumType(const EnumType& type) {
   std::string values;
-  for (const char* value : type.values)
+  for (const char* value : type.values) {
     values += std::string(values.empty() ? "" : ", ") + "'" + value + "'";
+  }
   return std::string("DO $$ BEGIN IF to_regtype('") + type.name + "') IS NULL THEN CREATE TYPE " +
          type.name + " AS ENUM (" + values + "); END IF; END $$";
 }

@@ -153,7 +153,9 @@ StorageLocation ParseServerUrl(StorageKind kind, const std::string& scheme, cons
   for (const auto& [key, value] : out.query) {
     if (key == "user" || key == "password") {
       std::string message = "storage_path URL (" + scheme;
-      message += "://" + authority + ") carries a '" + key;
+      message += "://";
+      message += authority;
+      message += ") carries a '" + key;
       message += "' parameter; credentials must come from the environment";
       throw TrainingError(message, kSearchErrorCode);
     }
