@@ -117,7 +117,7 @@ int Run(int argc, char** argv) {
   CLI::App app{"Fit and evaluate one recotem algorithm; prints one JSON line."};
   TableOptions table;
   std::string format = "csv", algorithm, params_json = "{}", scheme = "random";
-  int cutoff = 20, repeat = 1, threads = 0;
+  int cutoff = 20, repeat = 1, warmup = 0, threads = 0;
   double heldout = 0.1, test_user_ratio = 1.0;
   int64_t seed = 42;
   app.add_option("--data", table.path, "interaction table")->required();
@@ -133,6 +133,8 @@ int Run(int argc, char** argv) {
   app.add_option("--test-user-ratio", test_user_ratio, "test_user_ratio");
   app.add_option("--seed", seed, "split seed");
   app.add_option("--repeat", repeat, "fit + evaluate this many times; report medians");
+  app.add_option("--warmup", warmup,
+                 "untimed fit + evaluate runs before the timed ones (page faults, thread start)");
   app.add_option("--threads", threads, "threads (0 = all cores)");
   CLI11_PARSE(app, argc, argv);
   table.delimiter = format == "tsv" ? '\t' : ',';
@@ -154,6 +156,11 @@ int Run(int argc, char** argv) {
   recotem::tune::Evaluator evaluator(split.train, split.validation, split.validation_users, cutoff,
                                      threads);
 
+  for (int w = 0; w < warmup; ++w) {
+    std::unique_ptr<recotem::Recommender> model = info.create(params);
+    model->Fit(split.train);
+    evaluator.Evaluate(*model);
+  }
   std::vector<double> fit_seconds, eval_seconds, fit_cpu, eval_cpu;
   recotem::tune::MetricValues metrics;
   nlohmann::json effective_params;

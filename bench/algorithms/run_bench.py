@@ -76,7 +76,7 @@ def build(build_dir):
     return Path(build_dir) / "bin"
 
 
-def bench(bin_dir, data, algorithm, params, repeat, extra=()):
+def bench(bin_dir, data, algorithm, params, repeat, extra=("--warmup", "1")):
     out = run([bin_dir / "recotem-bench-algorithms", "--data", data, "--format", "tsv",
                "--user-col", "0", "--item-col", "1", "--algorithm", algorithm,
                "--params", json.dumps(params), "--cutoff", "20", "--split", "random",
@@ -97,7 +97,8 @@ def ml100k_section(bin_dir, repeat):
         "### MovieLens 100K",
         "",
         "Random split, heldout 0.1, test users 1.0, seed 42, cutoff 20; every rating is an "
-        "interaction. Wall-clock seconds, median of %d fits / evaluations in one process; "
+        "interaction. Wall-clock seconds, median of %d fits / evaluations in one process "
+        "after one untimed warm-up fit + evaluation; "
         "speed-up = reference time / our wall time. CPU = user + system seconds of all "
         "threads (what the step consumed, whatever else ran on the machine)." % repeat,
         "",

@@ -207,8 +207,17 @@ void IALSRecommender::FitWithOptions(const CsrMatrix& user_items, const FitOptio
     f.resize(static_cast<size_t>(n_rows * k));
     for (float& v : f) v = normal(rng);
   };
-  init(user_factors_, n_users_);
-  init(item_factors_, n_items_);
+  // The two draws are independent: run them side by side (same values as
+  // one after the other).
+  ParallelFor(2, 1, options.n_threads, [&](int64_t begin, int64_t end, int) {
+    for (int64_t side = begin; side < end; ++side) {
+      if (side == 0) {
+        init(user_factors_, n_users_);
+      } else {
+        init(item_factors_, n_items_);
+      }
+    }
+  });
 
   double reg = p.reg;
   if (p.nu_star) {
