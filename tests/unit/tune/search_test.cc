@@ -102,8 +102,8 @@ TEST(RunSearch, SuggestsOnlyTheClasssOwnParametersWithinTheirRanges) {
 
 TEST(RunSearch, EarlyStoppingReportsEveryFifthEpochAndKeepsTheBestEpoch) {
   InMemoryStudyStorage storage;
-  SearchOptions options = Options({{kIals, 3}}, 3);
-  options.early_stopping.max_epochs = 30;
+  SearchOptions options = Options({{kIals, 2}}, 2);
+  options.early_stopping.max_epochs = 20;
   SearchResult result = RunSearch(options, storage, ClusteredData(), TestLogger());
   int64_t study = storage.CreateOrLoadStudy("recotem_test_run");
   for (const FrozenTrial& t : storage.GetAllTrials(study)) {
@@ -112,7 +112,7 @@ TEST(RunSearch, EarlyStoppingReportsEveryFifthEpochAndKeepsTheBestEpoch) {
     for (const auto& [step, value] : t.intermediate_values) EXPECT_EQ((step + 1) % 5, 0);
     int64_t epochs = t.user_attrs.at("train_epochs").get<int64_t>();
     EXPECT_EQ(epochs % 5, 0);
-    EXPECT_LE(epochs, 30);
+    EXPECT_LE(epochs, 20);
     // The trial's value is its best validation.
     double best = 0;
     for (const auto& [step, value] : t.intermediate_values) best = std::min(best, value);
