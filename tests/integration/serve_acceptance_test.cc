@@ -14,45 +14,20 @@
 #include <thread>
 
 #include "http_client.h"
+#include "log_events.h"
 #include "process.h"
 #include "recotem/algo/top_pop.h"
 #include "recotem/artifact/artifact_header.h"
 #include "recotem/artifact/container.h"
 #include "recotem/artifact/key_ring.h"
 #include "recotem/artifact/model_bundle.h"
+#include "serve_fixtures.h"
 
 namespace recotem::testing {
 namespace {
 
 using namespace std::chrono_literals;
 using Json = nlohmann::json;
-
-const std::string kSigningKeys = "prod-1:" + std::string(64, 'a');
-const std::string kApiKey = "recotem-quickstart-demo-key-0000";
-const std::string kApiKeys =
-    "dev:sha256:21be5c3be85b8d68123df9f9b6a26d8e307db30350ea8bcc844883e22ebcf125";
-
-// Users u0..u3, items i0..i4; popularity i0=3, i1=2, i2=1, i3=1, i4=0.
-std::vector<uint8_t> TopPopArtifact(const std::string& recipe, const std::string& trained_at) {
-  ModelBundle bundle;
-  for (int u = 0; u < 4; ++u) bundle.users.GetOrAdd("u" + std::to_string(u));
-  for (int i = 0; i < 5; ++i) bundle.items.GetOrAdd("i" + std::to_string(i));
-  std::vector<int32_t> rows = {0, 1, 2, 1, 2, 3, 3};
-  std::vector<int32_t> cols = {0, 0, 0, 1, 1, 2, 3};
-  std::vector<float> vals(rows.size(), 1.0f);
-  bundle.seen = CsrMatrix::FromTriplets(4, 5, rows, cols, vals);
-  auto model = std::make_unique<TopPopRecommender>(HyperParams::object());
-  model->Fit(bundle.seen);
-  bundle.model = std::move(model);
-  ArtifactHeader header;
-  header.recipe_name = recipe;
-  header.best_class = "TopPopRecommender";
-  header.trained_at = trained_at;
-  header.metric = "ndcg";
-  header.cutoff = 10;
-  KeyRing ring = KeyRing::Parse(kSigningKeys);
-  return BuildContainer(ring.active(), EncodeHeaderJson(header), EncodePayload(bundle));
-}
 
 // Writes through a temp file and rename, as `recotem train` does.
 void WriteBytesAtomically(const std::string& path, const std::vector<uint8_t>& bytes) {
@@ -63,30 +38,6 @@ void WriteBytesAtomically(const std::string& path, const std::vector<uint8_t>& b
               static_cast<std::streamsize>(bytes.size()));
   }
   std::filesystem::rename(tmp, path);
-}
-
-std::string RecipeYaml(const std::string& name, const std::string& artifact,
-                       const std::string& extra = "") {
-  return "name: " + name +
-         "\nsource:\n  type: csv\n  path: /nonexistent/data.csv\n"
-         "schema:\n  user_column: user\n  item_column: item\n"
-         "training:\n  algorithms: [TopPop]\n" +
-         extra + "output:\n  path: " + artifact + "\n  versioning: always_overwrite\n";
-}
-
-std::vector<Json> Events(const std::string& stderr_text, const std::string& event) {
-  std::vector<Json> out;
-  std::istringstream in(stderr_text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] != '{') continue;
-    try {
-      Json j = Json::parse(line);
-      if (j.value("event", "") == event) out.push_back(std::move(j));
-    } catch (const std::exception&) {
-    }
-  }
-  return out;
 }
 
 class ServeAcceptanceTest : public ::testing::Test {
@@ -359,7 +310,7 @@ TEST_F(ServeAcceptanceTest, MetadataIsJoinedFromTheAllowListMinusTheDenyList) {
   EXPECT_EQ(v1.body.find("secret"), std::string::npos);
   EXPECT_EQ(v1.Json()["items"][2],
             Json::parse(R"({"item_id":"i4","score":0.0,"title":"Four, 4"})"));
-  EXPECT_EQ(Events(server_->Stderr(), "metadata_loaded").size(), 1u);
+  EXPECT_EQ(FindEvents(server_->Stderr(), "metadata_loaded").size(), 1u);
 }
 
 TEST_F(ServeAcceptanceTest, HotSwapCorruptArtifactRemovalAndRestore) {
@@ -391,7 +342,7 @@ TEST_F(ServeAcceptanceTest, HotSwapCorruptArtifactRemovalAndRestore) {
   EXPECT_EQ(ServedTrainedAt(client, "news"), "2026-02-02T00:00:00Z");
   EXPECT_EQ(client.Get("/health").status, 503);     // seeds: stale = degraded
   EXPECT_EQ(client.Get("/v1/health").status, 200);  // newest: stale still counts as loaded
-  EXPECT_FALSE(Events(server_->Stderr(), "artifact_load_failed").empty());
+  EXPECT_FALSE(FindEvents(server_->Stderr(), "artifact_load_failed").empty());
 
   // The recipe is deleted: seeds 503, v1 404.
   std::filesystem::remove(YamlPath("news"));
@@ -399,7 +350,7 @@ TEST_F(ServeAcceptanceTest, HotSwapCorruptArtifactRemovalAndRestore) {
       [&] { return client.Post("/predict/news", R"({"user_id":"u1"})", Auth()).status == 503; },
       3s));
   EXPECT_EQ(client.Post("/v1/recipes/news:recommend", R"({"user_id":"u1"})", Auth()).status, 404);
-  EXPECT_EQ(Events(server_->Stderr(), "recipe_removed").size(), 1u);
+  EXPECT_EQ(FindEvents(server_->Stderr(), "recipe_removed").size(), 1u);
 
   // Restored with a good artifact: it serves again.
   AddRecipe("news", "", "2026-04-04T00:00:00Z");
@@ -420,7 +371,7 @@ TEST_F(ServeAcceptanceTest, ARecipeAddedAtRuntimeIsDiscoveredAndServed) {
                200;
       },
       3s));
-  EXPECT_EQ(Events(server_->Stderr(), "recipe_discovered").size(), 1u);
+  EXPECT_EQ(FindEvents(server_->Stderr(), "recipe_discovered").size(), 1u);
 }
 
 TEST_F(ServeAcceptanceTest, SigtermLetsInFlightRequestsFinishAndExitsZero) {
@@ -458,7 +409,7 @@ TEST_F(ServeAcceptanceTest, SigtermLetsInFlightRequestsFinishAndExitsZero) {
   EXPECT_GT(ok.load(), 0);
   EXPECT_EQ(bad.load(), 0);
   std::string log = server_->Stderr();
-  EXPECT_EQ(Events(log, "artifact_watcher_stopped").size(), 1u);
+  EXPECT_EQ(FindEvents(log, "artifact_watcher_stopped").size(), 1u);
   size_t watcher_stopped = log.find("\"artifact_watcher_stopped\"");
   size_t shutdown = log.find("\"serve_shutdown\"");
   ASSERT_NE(shutdown, std::string::npos);

@@ -12,12 +12,14 @@
 #include <sstream>
 
 #include "http_client.h"
+#include "log_events.h"
 #include "process.h"
 #include "recotem/algo/top_pop.h"
 #include "recotem/artifact/artifact_header.h"
 #include "recotem/artifact/container.h"
 #include "recotem/artifact/key_ring.h"
 #include "recotem/artifact/model_bundle.h"
+#include "serve_fixtures.h"
 
 namespace recotem::testing {
 namespace {
@@ -25,69 +27,10 @@ namespace {
 using namespace std::chrono_literals;
 using Json = nlohmann::json;
 
-const std::string kSigningKeys = "prod-1:" + std::string(64, 'a');
-const std::string kApiKey = "recotem-quickstart-demo-key-0000";
-const std::string kApiKeys =
-    "dev:sha256:21be5c3be85b8d68123df9f9b6a26d8e307db30350ea8bcc844883e22ebcf125";
-
-// Users u0..u3, items i0..i4; popularity i0=3, i1=2, i2=1, i3=1, i4=0.
-std::vector<uint8_t> TopPopArtifact(const std::string& recipe) {
-  ModelBundle bundle;
-  for (int u = 0; u < 4; ++u) bundle.users.GetOrAdd("u" + std::to_string(u));
-  for (int i = 0; i < 5; ++i) bundle.items.GetOrAdd("i" + std::to_string(i));
-  std::vector<int32_t> rows = {0, 1, 2, 1, 2, 3, 3};
-  std::vector<int32_t> cols = {0, 0, 0, 1, 1, 2, 3};
-  std::vector<float> vals(rows.size(), 1.0f);
-  bundle.seen = CsrMatrix::FromTriplets(4, 5, rows, cols, vals);
-  auto model = std::make_unique<TopPopRecommender>(HyperParams::object());
-  model->Fit(bundle.seen);
-  bundle.model = std::move(model);
-  ArtifactHeader header;
-  header.recipe_name = recipe;
-  header.best_class = "TopPopRecommender";
-  header.trained_at = "2026-03-04T05:06:07Z";
-  header.metric = "ndcg";
-  header.cutoff = 10;
-  KeyRing ring = KeyRing::Parse(kSigningKeys);
-  return BuildContainer(ring.active(), EncodeHeaderJson(header), EncodePayload(bundle));
-}
-
 void WriteBytes(const std::string& path, const std::vector<uint8_t>& bytes) {
   std::ofstream out(path, std::ios::binary);
   out.write(reinterpret_cast<const char*>(bytes.data()),
             static_cast<std::streamsize>(bytes.size()));
-}
-
-std::string RecipeYaml(const std::string& name, const std::string& artifact) {
-  return "name: " + name +
-         "\nsource:\n  type: csv\n  path: /nonexistent/data.csv\n"
-         "schema:\n  user_column: user\n  item_column: item\n"
-         "training:\n  algorithms: [TopPop]\n"
-         "output:\n  path: " +
-         artifact + "\n  versioning: always_overwrite\n";
-}
-
-// Every JSON log line of `stderr_text`.
-std::vector<Json> LogLines(const std::string& stderr_text) {
-  std::vector<Json> out;
-  std::istringstream in(stderr_text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] != '{') continue;
-    try {
-      out.push_back(Json::parse(line));
-    } catch (const std::exception&) {
-    }
-  }
-  return out;
-}
-
-std::vector<Json> Events(const std::string& stderr_text, const std::string& event) {
-  std::vector<Json> out;
-  for (auto& j : LogLines(stderr_text)) {
-    if (j.value("event", "") == event) out.push_back(j);
-  }
-  return out;
 }
 
 class ServeTest : public ::testing::Test {
@@ -175,7 +118,7 @@ TEST_F(ServeTest, WrongOrMissingKeyIs401WithTheNestedBody) {
   EXPECT_EQ(client.Get("/health/details").status, 401);
   EXPECT_EQ(client.Get("/health").status, 200);  // public
   std::string log = server_->Stderr();
-  EXPECT_EQ(Events(log, "auth_invalid_key").size(), 1u);
+  EXPECT_EQ(FindEvents(log, "auth_invalid_key").size(), 1u);
   EXPECT_EQ(log.find("not-the-key"), std::string::npos);
 }
 
@@ -222,8 +165,8 @@ TEST_F(ServeTest, ACorruptArtifactDegradesHealthWhileOtherRecipesServe) {
   EXPECT_EQ(models.Json()[0]["best_class"], "TopPopRecommender");
 
   std::string log = server_->Stderr();
-  EXPECT_EQ(Events(log, "initial_artifact_parse_failed").size(), 1u);
-  auto complete = Events(log, "startup_artifact_load_complete");
+  EXPECT_EQ(FindEvents(log, "initial_artifact_parse_failed").size(), 1u);
+  auto complete = FindEvents(log, "startup_artifact_load_complete");
   ASSERT_EQ(complete.size(), 1u);
   EXPECT_EQ(complete[0]["succeeded"], 1);
   EXPECT_EQ(complete[0]["failed"], 1);
@@ -267,7 +210,7 @@ TEST_F(ServeTest, SigtermDrainsAndExitsZeroWithServeShutdownLast) {
   HttpClient client(port_);
   ASSERT_EQ(client.Post("/predict/news", R"({"user_id":"u1"})", Auth()).status, 200);
   EXPECT_EQ(server_->Stop(SIGTERM, 10s), 0);
-  auto lines = LogLines(server_->Stderr());
+  auto lines = Events(server_->Stderr());
   ASSERT_FALSE(lines.empty());
   EXPECT_EQ(lines.back()["event"], "serve_shutdown");
   EXPECT_EQ(lines.back()["drain_seconds"], 5);
@@ -277,7 +220,7 @@ TEST_F(ServeTest, SigtermDrainsAndExitsZeroWithServeShutdownLast) {
 TEST_F(ServeTest, SigintAlsoExitsZero) {
   Start();
   EXPECT_EQ(server_->Stop(SIGINT, 10s), 0);
-  EXPECT_EQ(Events(server_->Stderr(), "serve_shutdown").size(), 1u);
+  EXPECT_EQ(FindEvents(server_->Stderr(), "serve_shutdown").size(), 1u);
 }
 
 TEST_F(ServeTest, StartsWithZeroRecipesAndLogsTheSecurityPosture) {
@@ -286,7 +229,7 @@ TEST_F(ServeTest, StartsWithZeroRecipesAndLogsTheSecurityPosture) {
   HttpResult health = client.Get("/health");
   EXPECT_EQ(health.status, 200);
   EXPECT_EQ(health.body, R"({"status":"ok","total":0,"loaded":0})");
-  auto posture = Events(server_->Stderr(), "security.posture");
+  auto posture = FindEvents(server_->Stderr(), "security.posture");
   ASSERT_EQ(posture.size(), 1u);
   EXPECT_EQ(posture[0]["auth_enabled"], true);
   EXPECT_EQ(posture[0]["signing_key_status"], "configured");
@@ -302,12 +245,12 @@ TEST_F(ServeTest, WithoutApiKeysTheHostIsForcedToLoopbackAndCallsAreAnonymous) {
   HttpClient client(port_);
   EXPECT_EQ(client.Post("/predict/news", R"({"user_id":"u1"})").status, 200);
   std::string log = server_->Stderr();
-  auto forced = Events(log, "host_forced_to_loopback");
+  auto forced = FindEvents(log, "host_forced_to_loopback");
   ASSERT_EQ(forced.size(), 1u);
   EXPECT_EQ(forced[0]["requested_host"], "0.0.0.0");
   EXPECT_EQ(forced[0]["reason"], "no_api_keys_and_no_insecure_flag");
-  EXPECT_EQ(Events(log, "security.posture")[0]["auth_enabled"], false);
-  EXPECT_EQ(Events(log, "auth_anonymous_bypass_first_seen").size(), 1u);
+  EXPECT_EQ(FindEvents(log, "security.posture")[0]["auth_enabled"], false);
+  EXPECT_EQ(FindEvents(log, "auth_anonymous_bypass_first_seen").size(), 1u);
 }
 
 TEST_F(ServeTest, InsecureNoAuthIsOnlyAllowedInDevelopmentEnvironments) {
@@ -322,7 +265,7 @@ TEST_F(ServeTest, InsecureNoAuthIsOnlyAllowedInDevelopmentEnvironments) {
   Start({{"RECOTEM_ENV", "Test"}}, {"--insecure-no-auth"});
   HttpClient client(port_);
   EXPECT_EQ(client.Post("/predict/news", R"({"user_id":"u1"})").status, 200);
-  auto posture = Events(server_->Stderr(), "security.posture");
+  auto posture = FindEvents(server_->Stderr(), "security.posture");
   ASSERT_EQ(posture.size(), 1u);
   EXPECT_EQ(posture[0]["auth_enabled"], false);
   EXPECT_EQ(posture[0]["unsafe_mode"], true);
@@ -369,7 +312,7 @@ TEST_F(ServeTest, MissingSigningKeysExitEightAfterThePostureLine) {
                        "generate one, or set RECOTEM_SIGNING_KEYS=<kid>:<hex64>."),
             std::string::npos)
       << r.err;
-  auto posture = Events(r.err, "security.posture");
+  auto posture = FindEvents(r.err, "security.posture");
   ASSERT_EQ(posture.size(), 1u);
   EXPECT_EQ(posture[0]["signing_key_status"], "missing");
 }
@@ -379,7 +322,7 @@ TEST_F(ServeTest, MalformedSigningKeysExitFive) {
   env["RECOTEM_SIGNING_KEYS"] = "prod:nothex";
   ProcessResult r = RunRecotem({"serve", "--recipes", dir_ / "recipes"}, env, "", 30s);
   EXPECT_EQ(r.exit_code, 5);
-  EXPECT_EQ(Events(r.err, "security.posture").size(), 1u);
+  EXPECT_EQ(FindEvents(r.err, "security.posture").size(), 1u);
 }
 
 TEST_F(ServeTest, APortInUseIsServeBindFailedAndExitEight) {
@@ -395,7 +338,7 @@ TEST_F(ServeTest, APortInUseIsServeBindFailedAndExitEight) {
   ProcessResult r = RunRecotem(ServeArgs(port), BaseEnv(), "", 30s);
   ::close(fd);
   EXPECT_EQ(r.exit_code, 8);
-  auto failed = Events(r.err, "serve_bind_failed");
+  auto failed = FindEvents(r.err, "serve_bind_failed");
   ASSERT_EQ(failed.size(), 1u);
   EXPECT_EQ(failed[0]["port"], port);
   EXPECT_EQ(failed[0]["host"], "127.0.0.1");

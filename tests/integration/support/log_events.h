@@ -9,14 +9,16 @@
 
 namespace recotem::testing {
 
-// Every line of `stderr_text` that is a JSON object, parsed.
+// Every line of `stderr_text` that is a JSON object, parsed. A line that does
+// not parse (a running server's last line, still being written) is skipped.
 inline std::vector<nlohmann::json> Events(const std::string& stderr_text) {
   std::vector<nlohmann::json> events;
   std::istringstream in(stderr_text);
   std::string line;
   while (std::getline(in, line)) {
     if (line.empty() || line[0] != '{') continue;
-    events.push_back(nlohmann::json::parse(line));
+    nlohmann::json record = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (!record.is_discarded()) events.push_back(std::move(record));
   }
   return events;
 }

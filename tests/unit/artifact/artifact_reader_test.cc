@@ -61,7 +61,7 @@ TEST(ArtifactCaps, ReadsLooseIntegersAndClampsWithWarnings) {
   ArtifactCaps caps = ArtifactCaps::FromEnvironment();
   EXPECT_EQ(caps.artifact_bytes, 4194304u);
   EXPECT_EQ(caps.payload_bytes, 1048576u);
-  auto clamped = capture.Records(events::kEnvVarClamped);
+  auto clamped = capture.Events(events::kEnvVarClamped);
   ASSERT_EQ(clamped.size(), 1u);
   EXPECT_EQ(clamped[0]["name"], kPayloadCapEnv);
   EXPECT_EQ(clamped[0]["requested"], 10);
@@ -73,7 +73,7 @@ TEST(ArtifactCaps, FallsBackToTheDefaultForAnUnparseableValue) {
   ScopedEnv a(kArtifactCapEnv, "lots");
   ScopedEnv p(kPayloadCapEnv, std::nullopt);
   EXPECT_EQ(ArtifactCaps::FromEnvironment().artifact_bytes, 2147483648ULL);
-  auto records = capture.Records(events::kEnvVarUnparseable);
+  auto records = capture.Events(events::kEnvVarUnparseable);
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(records[0]["name"], kArtifactCapEnv);
   EXPECT_EQ(records[0]["raw"], "lots");
@@ -111,7 +111,7 @@ TEST_F(ArtifactReaderTest, ReadsAndVerifiesARealArtifact) {
   ModelBundle bundle = DecodePayload(std::span<const uint8_t>(a.bytes).subspan(a.payload_offset),
                                      a.header["best_class"].get<std::string>());
   EXPECT_EQ(bundle.items.size(), 4);
-  auto loaded = capture.Records(events::kArtifactLoaded);
+  auto loaded = capture.Events(events::kArtifactLoaded);
   ASSERT_EQ(loaded.size(), 1u);
   EXPECT_EQ(loaded[0]["kid"], "active");
   EXPECT_EQ(loaded[0]["path"], a.path);

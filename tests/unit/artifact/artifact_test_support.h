@@ -16,6 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "test_support.h"
+
 #include "recotem/algo/top_pop.h"
 #include "recotem/artifact/artifact_header.h"
 #include "recotem/artifact/container.h"
@@ -73,104 +75,6 @@ std::vector<uint8_t> LeBytes(std::initializer_list<T> values) {
   }
   return out;
 }
-
-// Sets (or unsets, with nullopt) an environment variable for one scope.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, std::optional<std::string> value) : name_(name) {
-    if (const char* old = std::getenv(name)) {
-      old_ = old;
-    }
-    if (value) {
-      ::setenv(name, value->c_str(), 1);
-    } else {
-      ::unsetenv(name);
-    }
-  }
-  ~ScopedEnv() {
-    if (old_) {
-      ::setenv(name_, old_->c_str(), 1);
-    } else {
-      ::unsetenv(name_);
-    }
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
-
-// Captures every JSON log record emitted during its lifetime.
-class LogCapture {
- public:
-  LogCapture() {
-    log::Configure(log::Format::kJson);
-    log::SetSinkForTesting([this](const std::string& line) {
-      std::lock_guard<std::mutex> lock(mu_);
-      lines_.push_back(line);
-    });
-  }
-  ~LogCapture() { log::SetSinkForTesting(nullptr); }
-  LogCapture(const LogCapture&) = delete;
-  LogCapture& operator=(const LogCapture&) = delete;
-
-  std::vector<nlohmann::json> Records(const std::string& event) const {
-    std::lock_guard<std::mutex> lock(mu_);
-    std::vector<nlohmann::json> out;
-    for (const std::string& line : lines_) {
-      nlohmann::json record = nlohmann::json::parse(line);
-      if (record.value("event", "") == event) {
-        out.push_back(record);
-      }
-    }
-    return out;
-  }
-  std::string AllText() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    std::string out;
-    for (const std::string& line : lines_) {
-      out += line + "\n";
-    }
-    return out;
-  }
-
- private:
-  mutable std::mutex mu_;
-  std::vector<std::string> lines_;
-};
-
-// A fresh directory under the system temp dir, removed with its contents.
-class TempDir {
- public:
-  TempDir()
-      : path_(std::filesystem::temp_directory_path() /
-              ("recotem-artifact-test-" + HexEncode(RandomBytes(8)))) {
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
-  // Names of the regular files directly inside, sorted.
-  std::vector<std::string> FileNames() const {
-    std::vector<std::string> out;
-    for (const auto& entry : std::filesystem::directory_iterator(path_)) {
-      out.push_back(entry.path().filename().string());
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-  }
-
- private:
-  std::filesystem::path path_;
-};
 
 inline void WriteBytes(const std::filesystem::path& path, const std::vector<uint8_t>& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);

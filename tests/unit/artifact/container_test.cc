@@ -320,14 +320,14 @@ TEST(Container, VerificationLogsTheSanitisedKidOnFailure) {
   EXPECT_EQ(unknown,
             "artifact signed with unknown kid '\\x1b\\x5b31m'; check RECOTEM_SIGNING_KEYS "
             "configuration");
-  auto kid_unknown = capture.Records(events::kArtifactKidUnknown);
+  auto kid_unknown = capture.Events(events::kArtifactKidUnknown);
   ASSERT_EQ(kid_unknown.size(), 1u);
   EXPECT_EQ(kid_unknown[0]["kid"], "\\x1b\\x5b31m");
   EXPECT_EQ(kid_unknown[0]["level"], "warning");
 
   std::string mismatch = LoadError(VectorBytes(), KeyRing::Parse("dev:" + std::string(64, '1')));
   EXPECT_THAT(mismatch, StartsWith("HMAC verification failed for kid 'dev'"));
-  auto hmac = capture.Records(events::kArtifactHmacMismatch);
+  auto hmac = capture.Events(events::kArtifactHmacMismatch);
   ASSERT_EQ(hmac.size(), 1u);
   EXPECT_EQ(hmac[0]["kid"], "dev");
 }

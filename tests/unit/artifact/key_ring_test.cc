@@ -133,12 +133,12 @@ TEST(KeyRing, RejectsAKeyThatIsNotThirtyTwoBytes) {
 TEST(KeyRing, RejectsADuplicateKidAfterLoggingAWarning) {
   LogCapture capture;
   EXPECT_EQ(ParseError("k:" + kKeyA + ",k:" + kKeyB), "duplicate kid 'k' in KeyRing entries");
-  auto records = capture.Records(events::kSigningKeyringInvalid);
+  auto records = capture.Events(events::kSigningKeyringInvalid);
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(records[0]["reason"], "duplicate_kid");
   EXPECT_EQ(records[0]["kid"], "k");
   EXPECT_EQ(records[0]["level"], "warning");
-  EXPECT_TRUE(capture.Records(events::kSigningKeyringBuilt).empty());
+  EXPECT_TRUE(capture.Events(events::kSigningKeyringBuilt).empty());
 }
 
 TEST(KeyRing, RejectsAKidThatLooksLikeHexKeyMaterialInEitherCase) {
@@ -151,7 +151,7 @@ TEST(KeyRing, RejectsAKidThatLooksLikeHexKeyMaterialInEitherCase) {
                            "short human label (e.g. 'prod-2026') for the kid; the secret bytes "
                            "belong AFTER the colon.");
     EXPECT_THAT(message, Not(HasSubstr(kid.substr(0, 9))));
-    auto records = capture.Records(events::kSigningKeyringInvalid);
+    auto records = capture.Events(events::kSigningKeyringInvalid);
     ASSERT_EQ(records.size(), 1u) << kid;
     EXPECT_EQ(records[0]["reason"], "kid_looks_like_hex_key_material");
     EXPECT_EQ(records[0]["kid"], kid.substr(0, 8) + "...");
@@ -169,7 +169,7 @@ TEST(KeyRing, AcceptsShortHexKidsAndLongKidsWithANonHexCharacter) {
 TEST(KeyRing, LogsTheBuiltRingWithFingerprintsButNeverKeyMaterial) {
   LogCapture capture;
   KeyRing ring = KeyRing::Parse("new:" + kKeyA + ",dev:" + std::string(64, '0'));
-  auto records = capture.Records(events::kSigningKeyringBuilt);
+  auto records = capture.Events(events::kSigningKeyringBuilt);
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(records[0]["n_keys"], 2);
   EXPECT_EQ(records[0]["active_kid"], "new");
@@ -177,7 +177,7 @@ TEST(KeyRing, LogsTheBuiltRingWithFingerprintsButNeverKeyMaterial) {
   EXPECT_EQ(records[0]["fingerprints"][0]["kid"], "new");
   EXPECT_EQ(records[0]["fingerprints"][0]["fingerprint"], KeyRing::Fingerprint(ring.keys()[0].key));
   EXPECT_EQ(records[0]["fingerprints"][1]["fingerprint"], "66687aad");
-  EXPECT_THAT(capture.AllText(), Not(HasSubstr("aaaaaaaa")));
+  EXPECT_THAT(capture.All(), Not(HasSubstr("aaaaaaaa")));
 }
 
 TEST(KeyRing, FromEnvironmentIsEmptyWhenUnsetOrBlankAndParsesOtherwise) {

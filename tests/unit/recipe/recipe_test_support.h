@@ -16,6 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "test_support.h"
+
 #include "recotem/core/errors.h"
 #include "recotem/core/hashing.h"
 #include "recotem/core/log.h"
@@ -124,93 +126,5 @@ inline std::string LoadErrorCategory(const std::string& yaml,
   }
   return "";
 }
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "recotem-recipe-XXXXXX").string();
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back('\0');
-    char* made = mkdtemp(buf.data());
-    if (made == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = made;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path Write(const std::string& name, const std::string& text) const {
-    std::filesystem::path p = path_ / name;
-    std::filesystem::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
-
- private:
-  std::filesystem::path path_;
-};
-
-// Sets (or unsets, with nullopt) an environment variable for one scope.
-class ScopedEnv {
- public:
-  ScopedEnv(std::string name, std::optional<std::string> value) : name_(std::move(name)) {
-    if (const char* old = std::getenv(name_.c_str())) old_ = old;
-    if (value) {
-      setenv(name_.c_str(), value->c_str(), 1);
-    } else {
-      unsetenv(name_.c_str());
-    }
-  }
-  ~ScopedEnv() {
-    if (old_) {
-      setenv(name_.c_str(), old_->c_str(), 1);
-    } else {
-      unsetenv(name_.c_str());
-    }
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  std::string name_;
-  std::optional<std::string> old_;
-};
-
-class LogCapture {
- public:
-  LogCapture() {
-    log::Configure(log::Format::kJson);
-    log::SetSinkForTesting([this](const std::string& line) {
-      std::lock_guard<std::mutex> lock(mu_);
-      lines_.push_back(line);
-    });
-  }
-  ~LogCapture() { log::SetSinkForTesting(nullptr); }
-  LogCapture(const LogCapture&) = delete;
-  LogCapture& operator=(const LogCapture&) = delete;
-
-  std::vector<nlohmann::json> Events(const std::string& event) const {
-    std::lock_guard<std::mutex> lock(mu_);
-    std::vector<nlohmann::json> out;
-    for (const auto& line : lines_) {
-      auto j = nlohmann::json::parse(line);
-      if (j.value("event", "") == event) out.push_back(j);
-    }
-    return out;
-  }
-  std::string All() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    std::string all;
-    for (const auto& line : lines_) all += line + "\n";
-    return all;
-  }
-
- private:
-  mutable std::mutex mu_;
-  std::vector<std::string> lines_;
-};
 
 }  // namespace recotem::testing

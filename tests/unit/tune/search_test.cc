@@ -10,6 +10,7 @@
 #include "recotem/core/log.h"
 #include "recotem/tune/in_memory_storage.h"
 #include "recotem/tune/split.h"
+#include "test_support.h"
 
 namespace recotem::tune {
 namespace {
@@ -170,21 +171,11 @@ TEST(RunSearch, AFitThatIgnoresTheStopRequestIsOrphaned) {
   SearchOptions options = Options({{kSlim, 1}}, 1);
   options.per_trial_timeout = std::chrono::microseconds(1);
   options.cancel_grace = std::chrono::microseconds(1);
-  std::vector<std::string> events;
-  std::mutex mutex;
-  log::SetSinkForTesting([&](const std::string& line) {
-    std::lock_guard lock(mutex);
-    events.push_back(line);
-  });
+  testing::LogCapture logs;
   SearchResult result = RunSearch(options, storage, ClusteredData(3000, 2500), TestLogger());
-  log::SetSinkForTesting(nullptr);
   EXPECT_EQ(result.n_orphaned, 1);
   EXPECT_EQ(result.n_completed, 0);
-  bool logged = false;
-  for (const std::string& line : events) {
-    logged |= line.find("per_trial_timeout_thread_orphaned") != std::string::npos;
-  }
-  EXPECT_TRUE(logged);
+  EXPECT_EQ(logs.Events("per_trial_timeout_thread_orphaned").size(), 1u);
 }
 
 TEST(RunSearch, AnUnknownClassAbortsWithUnknownAlgorithm) {
