@@ -114,10 +114,15 @@ void TruncatedSVDRecommender::FitWithOptions(const CsrMatrix& user_items,
   }
   range = Orthonormalize(SparseTimesDense(user_items, basis, options.n_threads));
   // B = Qᵀ X (width × n_items), computed as (Xᵀ Q)ᵀ.
-  Eigen::MatrixXd bt = SparseTimesDense(item_users, range, options.n_threads);
-  Eigen::BDCSVD<Eigen::MatrixXd> svd(bt, Eigen::ComputeThinU | Eigen::ComputeThinV);
-  // Bᵀ = Ũ S Ṽᵀ ⇒ B = Ṽ S Ũᵀ: item components are Ũ, user factors Q Ṽ.
-  Eigen::MatrixXd components = svd.matrixU().leftCols(rank);
+  // Bᵀ is tall and thin: Bᵀ = Q_b R (Householder QR), then the small square R
+  // gets a one-sided Jacobi SVD, R = U_r S Ṽᵀ, so that Bᵀ = (Q_b U_r) S Ṽᵀ.
+  Eigen::HouseholderQR<Eigen::MatrixXd> qr(SparseTimesDense(item_users, range, options.n_threads));
+  const Eigen::MatrixXd r = qr.matrixQR().topRows(width).triangularView<Eigen::Upper>();
+  Eigen::JacobiSVD<Eigen::MatrixXd, Eigen::NoQRPreconditioner> svd(
+      r, Eigen::ComputeFullU | Eigen::ComputeFullV);
+  // Bᵀ = Ũ S Ṽᵀ ⇒ B = Ṽ S Ũᵀ: item components are Ũ = Q_b U_r, user factors Q Ṽ.
+  Eigen::MatrixXd thin_q = qr.householderQ() * Eigen::MatrixXd::Identity(qr.rows(), width);
+  Eigen::MatrixXd components = thin_q * svd.matrixU().leftCols(rank);
   Eigen::MatrixXd users =
       range * (svd.matrixV().leftCols(rank) * svd.singularValues().head(rank).asDiagonal());
   rank_ = rank;
