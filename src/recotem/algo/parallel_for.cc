@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -15,6 +16,28 @@ namespace recotem {
 namespace {
 
 std::atomic<int> g_default_threads{0};
+
+// A thread that would block (a helper out of work, the caller waiting for
+// its helpers) first spins this long: waking a thread blocked on a futex costs
+// 30–80 µs on a virtual machine, a large share of the millisecond-sized loops
+// an IALS fit issues by the dozen. Spinning is bounded, so an idle process
+// stops using CPU right after its last loop.
+constexpr std::chrono::microseconds kSpinBeforeBlocking{200};
+
+// Spins until pred() holds or kSpinBeforeBlocking has passed; true if it holds.
+template <typename Pred>
+bool SpinFor(Pred pred) {
+  const auto deadline = std::chrono::steady_clock::now() + kSpinBeforeBlocking;
+  for (;;) {
+    for (int i = 0; i < 64; ++i) {
+      if (pred()) return true;
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return pred();
+  }
+}
 
 // True while a thread runs a ParallelFor body (pool threads always): a
 // ParallelFor issued from inside a loop body runs inline instead of waiting
@@ -40,8 +63,8 @@ struct Job {
   int64_t n = 0;
   int64_t chunk = 1;
   int helpers_wanted = 0;
-  int helpers_joined = 0;   // guarded by the pool mutex
-  int helpers_running = 0;  // guarded by the pool mutex
+  int helpers_joined = 0;               // guarded by the pool mutex
+  std::atomic<int> helpers_running{0};  // changed under the pool mutex
   std::atomic<int64_t> next{0};
   std::atomic<bool> failed{false};
   std::exception_ptr error;  // guarded by the pool mutex
@@ -78,6 +101,7 @@ class WorkerPool {
         threads_.emplace_back([this] { Work(); });
       }
       queue_.push_back(&job);
+      queued_.store(queue_.size(), std::memory_order_relaxed);
     }
     wake_.notify_all();
     {
@@ -87,8 +111,17 @@ class WorkerPool {
     std::unique_lock<std::mutex> lock(mutex_);
     // No helper may join once the caller has finished its share.
     auto it = std::find(queue_.begin(), queue_.end(), &job);
-    if (it != queue_.end()) queue_.erase(it);
-    job.helpers_done.wait(lock, [&] { return job.helpers_running == 0; });
+    if (it != queue_.end()) {
+      queue_.erase(it);
+      queued_.store(queue_.size(), std::memory_order_relaxed);
+    }
+    auto finished = [&] { return job.helpers_running.load(std::memory_order_acquire) == 0; };
+    if (!finished()) {
+      lock.unlock();
+      SpinFor(finished);
+      lock.lock();
+      job.helpers_done.wait(lock, finished);
+    }
     if (job.error) std::rethrow_exception(job.error);
   }
 
@@ -97,21 +130,32 @@ class WorkerPool {
     t_inside_loop = true;
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
-      wake_.wait(lock, [&] { return !queue_.empty(); });
+      if (queue_.empty()) {
+        lock.unlock();
+        SpinFor([&] { return queued_.load(std::memory_order_relaxed) > 0; });
+        lock.lock();
+        wake_.wait(lock, [&] { return !queue_.empty(); });
+      }
       Job* job = queue_.front();
       const int worker = ++job->helpers_joined;
-      ++job->helpers_running;
-      if (job->helpers_joined >= job->helpers_wanted) queue_.pop_front();
+      job->helpers_running.fetch_add(1, std::memory_order_relaxed);
+      if (job->helpers_joined >= job->helpers_wanted) {
+        queue_.pop_front();
+        queued_.store(queue_.size(), std::memory_order_relaxed);
+      }
       lock.unlock();
       job->Run(worker, mutex_);
       lock.lock();
-      if (--job->helpers_running == 0) job->helpers_done.notify_all();
+      if (job->helpers_running.fetch_sub(1, std::memory_order_release) == 1) {
+        job->helpers_done.notify_all();
+      }
     }
   }
 
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Job*> queue_;
+  std::atomic<size_t> queued_{0};  // queue_.size(), readable without the mutex
   std::vector<std::thread> threads_;
 };
 
