@@ -150,11 +150,24 @@ void AccumulateRows(const float* const* rows, const float* w, int64_t n, int64_t
   for (; k0 < kp; k0 += kLane) AccumulateBlock<1>(rows, k0, w, n, out + k0);
 }
 
+// a · b for padded vectors (n % kLane == 0).
 float Dot(const float* a, const float* b, int64_t n) {
-  float sum = 0.0f;
-#pragma omp simd reduction(+ : sum)
-  for (int64_t j = 0; j < n; ++j) sum += a[j] * b[j];
-  return sum;
+  Vec16 acc = Lanes(a) * Lanes(b);
+  for (int64_t j = kLane; j < n; j += kLane) acc += Lanes(a + j) * Lanes(b + j);
+  return HorizontalSum(acc);
+}
+
+// One CG update of padded vectors: x += alpha·p, r −= alpha·Ap; returns the
+// new r · r.
+float StepAndResidual(float alpha, const float* p, const float* ap, int64_t n, float* x, float* r) {
+  Vec16 acc{};
+  for (int64_t j = 0; j < n; j += kLane) {
+    Lanes(x + j) += alpha * Lanes(p + j);
+    const Vec16 rj = Lanes(r + j) - alpha * Lanes(ap + j);
+    Lanes(r + j) = rj;
+    acc += rj * rj;
+  }
+  return HorizontalSum(acc);
 }
 
 }  // namespace
@@ -297,12 +310,8 @@ void IalsRowSolver::Solve(int32_t row, int64_t cg_steps, bool warm_start, float*
     const float p_ap = Dot(dir, a_dir, kp_);
     if (!(p_ap > 0.0f) || !std::isfinite(p_ap)) break;  // singular direction: keep x
     const float alpha = rs / p_ap;
-#pragma omp simd
-    for (int64_t j = 0; j < kp_; ++j) {
-      x[j] += alpha * dir[j];
-      r[j] -= alpha * a_dir[j];
-    }
-    const float rs_new = Dot(r, r, kp_);
+    const float rs_new = StepAndResidual(alpha, dir, a_dir, kp_, x, r);
+    if (it + 1 == steps) break;  // no further direction needed
     const float ratio = rs_new / rs;
 #pragma omp simd
     for (int64_t j = 0; j < kp_; ++j) dir[j] = r[j] + ratio * dir[j];
