@@ -7,6 +7,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "recotem/algo/factor_scoring.h"
 #include "recotem/algo/hyper_params.h"
 
 namespace recotem {
@@ -236,23 +237,12 @@ void BPRFMRecommender::FitWithOptions(const CsrMatrix& user_items, const FitOpti
 
 void BPRFMRecommender::ScoreUsers(const CsrMatrix& /*interactions*/, std::span<const int32_t> users,
                                   std::span<float> out) const {
-  const int64_t k = params_.n_components;
-  if (out.size() != users.size() * static_cast<size_t>(n_items_)) {
-    throw std::invalid_argument("BPRFMRecommender: output buffer has the wrong size");
-  }
-  RowMatrix block(static_cast<int64_t>(users.size()), k);
-  for (size_t r = 0; r < users.size(); ++r) {
-    if (users[r] < 0 || users[r] >= n_users_) {
-      throw std::invalid_argument("BPRFMRecommender: unknown user row");
-    }
-    block.row(static_cast<int64_t>(r)) =
-        Eigen::Map<const Eigen::RowVectorXf>(user_embeddings_.data() + users[r] * k, k);
-  }
-  Eigen::Map<const RowMatrix> items(item_embeddings_.data(), n_items_, k);
+  ScoreUserFactors({"BPRFMRecommender", user_embeddings_, item_embeddings_, n_users_, n_items_,
+                    params_.n_components},
+                   users, out);
   Eigen::Map<const Eigen::RowVectorXf> biases(item_biases_.data(), n_items_);
-  Eigen::Map<RowMatrix> scores(out.data(), static_cast<int64_t>(users.size()), n_items_);
-  scores.noalias() = block * items.transpose();
-  scores.rowwise() += biases;
+  Eigen::Map<RowMatrix>(out.data(), static_cast<int64_t>(users.size()), n_items_).rowwise() +=
+      biases;
 }
 
 void BPRFMRecommender::ScoreProfiles(const CsrMatrix& /*profiles*/,

@@ -7,6 +7,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "recotem/algo/factor_scoring.h"
 #include "recotem/algo/hyper_params.h"
 #include "recotem/algo/ials_row_solver.h"
 #include "recotem/algo/parallel_for.h"
@@ -258,21 +259,9 @@ void IALSRecommender::UpdateItemGram(int n_threads) {
 
 void IALSRecommender::ScoreUsers(const CsrMatrix& /*interactions*/, std::span<const int32_t> users,
                                  std::span<float> out) const {
-  const int64_t k = params_.n_components;
-  if (out.size() != users.size() * static_cast<size_t>(n_items_)) {
-    throw std::invalid_argument("IALSRecommender: output buffer has the wrong size");
-  }
-  RowMatrix block(static_cast<int64_t>(users.size()), k);
-  for (size_t r = 0; r < users.size(); ++r) {
-    if (users[r] < 0 || users[r] >= n_users_) {
-      throw std::invalid_argument("IALSRecommender: unknown user row");
-    }
-    block.row(static_cast<int64_t>(r)) =
-        Eigen::Map<const Eigen::RowVectorXf>(user_factors_.data() + users[r] * k, k);
-  }
-  Eigen::Map<const RowMatrix> v(item_factors_.data(), n_items_, k);
-  Eigen::Map<RowMatrix> scores(out.data(), static_cast<int64_t>(users.size()), n_items_);
-  scores.noalias() = block * v.transpose();
+  ScoreUserFactors(
+      {"IALSRecommender", user_factors_, item_factors_, n_users_, n_items_, params_.n_components},
+      users, out);
 }
 
 void IALSRecommender::ScoreProfiles(const CsrMatrix& profiles, std::span<float> out) const {

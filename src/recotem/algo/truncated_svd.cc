@@ -8,6 +8,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "recotem/algo/factor_scoring.h"
 #include "recotem/algo/hyper_params.h"
 #include "recotem/algo/parallel_for.h"
 #include "recotem/core/events.h"
@@ -135,20 +136,9 @@ void TruncatedSVDRecommender::FitWithOptions(const CsrMatrix& user_items,
 void TruncatedSVDRecommender::ScoreUsers(const CsrMatrix& /*interactions*/,
                                          std::span<const int32_t> users,
                                          std::span<float> out) const {
-  if (out.size() != users.size() * static_cast<size_t>(n_items_)) {
-    throw std::invalid_argument("TruncatedSVDRecommender: output buffer has the wrong size");
-  }
-  RowMatrixF block(static_cast<int64_t>(users.size()), rank_);
-  for (size_t r = 0; r < users.size(); ++r) {
-    if (users[r] < 0 || users[r] >= n_users_) {
-      throw std::invalid_argument("TruncatedSVDRecommender: unknown user row");
-    }
-    block.row(static_cast<int64_t>(r)) =
-        Eigen::Map<const Eigen::RowVectorXf>(user_embeddings_.data() + users[r] * rank_, rank_);
-  }
-  Eigen::Map<const RowMatrixF> v(item_components_.data(), n_items_, rank_);
-  Eigen::Map<RowMatrixF>(out.data(), static_cast<int64_t>(users.size()), n_items_).noalias() =
-      block * v.transpose();
+  ScoreUserFactors(
+      {"TruncatedSVDRecommender", user_embeddings_, item_components_, n_users_, n_items_, rank_},
+      users, out);
 }
 
 void TruncatedSVDRecommender::ScoreProfiles(const CsrMatrix& profiles, std::span<float> out) const {
