@@ -170,7 +170,71 @@ float StepAndResidual(float alpha, const float* p, const float* ap, int64_t n, f
   return HorizontalSum(acc);
 }
 
+// Portable builds (no -march) would run the Vec16 kernels as SSE2; the CG
+// solve is therefore compiled once per x86-64 level and picked at load time
+// by the CPU (GCC function multi-versioning). `flatten` inlines every kernel
+// into each clone, so each one runs on the clone's vector width.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define RECOTEM_CG_CLONES \
+  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"), flatten))
+#else
+#define RECOTEM_CG_CLONES
+#endif
+
+// out = A v, or A v − b with minus_b (padded vectors).
+void Apply(const CgRow& s, const float* v, bool minus_b, float* out) {
+  const int64_t kp = s.kp;
+  for (int64_t i = 0; i < kp; i += kLane) Lanes(out + i) = s.lambda * Lanes(v + i);
+  AccumulateRows(s.gram_rows, v, kp, kp, out);  // P is symmetric: row j = column j
+  // Blocks of rows small enough to stay in L1 between the two passes, so a
+  // long row's gathered factors stream from memory once per product.
+  for (int64_t e0 = 0; e0 < s.nnz; e0 += kRowsPerBlock) {
+    const int64_t n = std::min(kRowsPerBlock, s.nnz - e0);
+    const float* const* rows = s.rows + e0;
+    float* dots = s.dots + e0;
+    RowDots(rows, n, kp, v, s.zero_row, dots);
+    if (minus_b) {
+      // b = Σ_e w_e y_e rides along: A v − b = … + Σ_e (c_e (y_e·v) − w_e) y_e.
+      for (int64_t e = 0; e < n; ++e) dots[e] = dots[e] * s.confidence[e0 + e] - s.weights[e0 + e];
+    } else {
+      for (int64_t e = 0; e < n; ++e) dots[e] *= s.confidence[e0 + e];
+    }
+    AccumulateRows(rows, dots, n, kp, out);
+  }
+}
+
 }  // namespace
+
+RECOTEM_CG_CLONES void SolveCg(const CgRow& s, int64_t steps, bool warm_start, float* x_row) {
+  const int64_t kp = s.kp;
+  float* x = s.x;
+  float* r = s.r;
+  float* dir = s.p;
+  float* a_dir = s.ap;
+  if (warm_start) {
+    std::copy(x_row, x_row + s.k, x);
+    Apply(s, x, /*minus_b=*/true, a_dir);  // A x − b in one pass over the rows
+    for (int64_t j = 0; j < kp; ++j) r[j] = -a_dir[j];
+  } else {
+    std::fill(x, x + kp, 0.0f);
+    std::fill(r, r + kp, 0.0f);
+    AccumulateRows(s.rows, s.weights, s.nnz, kp, r);  // r = b − A·0
+  }
+  std::copy(r, r + kp, dir);
+  float rs = Dot(r, r, kp);
+  for (int64_t it = 0; it < steps && rs > kCgResidualSquaredTolerance; ++it) {
+    Apply(s, dir, /*minus_b=*/false, a_dir);
+    const float p_ap = Dot(dir, a_dir, kp);
+    if (!(p_ap > 0.0f) || !std::isfinite(p_ap)) break;  // singular direction: keep x
+    const float alpha = rs / p_ap;
+    const float rs_new = StepAndResidual(alpha, dir, a_dir, kp, x, r);
+    if (it + 1 == steps) break;  // no further direction needed
+    const float ratio = rs_new / rs;
+    for (int64_t j = 0; j < kp; j += kLane) Lanes(dir + j) = Lanes(r + j) + ratio * Lanes(dir + j);
+    rs = rs_new;
+  }
+  std::copy(x, x + s.k, x_row);
+}
 
 IalsRowSolver::IalsRowSolver(const IalsSide& side, int64_t max_nnz)
     : side_(side), kp_(RoundUp(std::max<int64_t>(side.k, 1), kLane)) {
@@ -239,27 +303,6 @@ void IalsRowSolver::Gather(int32_t row, int64_t nnz) {
   lambda_ = static_cast<float>(side_.reg * (side_.nu == 1.0 ? mass : std::pow(mass, side_.nu)));
 }
 
-void IalsRowSolver::Apply(const float* v, bool minus_b, float* out) {
-#pragma omp simd
-  for (int64_t i = 0; i < kp_; ++i) out[i] = lambda_ * v[i];
-  AccumulateRows(gram_rows_.data(), v, kp_, kp_, out);  // P is symmetric: row j = column j
-  // Blocks of rows small enough to stay in L1 between the two passes, so a
-  // long row's gathered factors stream from memory once per product.
-  for (int64_t e0 = 0; e0 < nnz_; e0 += kRowsPerBlock) {
-    const int64_t n = std::min(kRowsPerBlock, nnz_ - e0);
-    const float* const* rows = rows_.data() + e0;
-    float* dots = dots_.data() + e0;
-    RowDots(rows, n, kp_, v, zero_row_.data(), dots);
-    if (minus_b) {
-      // b = Σ_e w_e y_e rides along: A v − b = … + Σ_e (c_e (y_e·v) − w_e) y_e.
-      for (int64_t e = 0; e < n; ++e) dots[e] = dots[e] * confidence_[e0 + e] - weights_[e0 + e];
-    } else {
-      for (int64_t e = 0; e < n; ++e) dots[e] *= confidence_[e0 + e];
-    }
-    AccumulateRows(rows, dots, n, kp_, out);
-  }
-}
-
 void IalsRowSolver::SolveCholesky(float lambda, float* x_row) {
   using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   const int64_t k = side_.k;
@@ -282,42 +325,27 @@ void IalsRowSolver::Solve(int32_t row, int64_t cg_steps, bool warm_start, float*
     return;
   }
   Gather(row, nnz);
-  if (side_.cholesky || !warm_start) {
+  if (side_.cholesky) {
     std::fill(b_.begin(), b_.end(), 0.0f);
     AccumulateRows(rows_.data(), weights_.data(), nnz_, kp_, b_.data());
-  }
-  if (side_.cholesky) {
     SolveCholesky(lambda_, x_row);
     return;
   }
-  float* x = x_.data();
-  float* r = r_.data();
-  float* dir = p_.data();
-  float* a_dir = ap_.data();
-  if (warm_start) {
-    std::copy(x_row, x_row + k, x);
-    Apply(x, /*minus_b=*/true, a_dir);  // A x − b in one pass over the rows
-    for (int64_t j = 0; j < kp_; ++j) r[j] = -a_dir[j];
-  } else {
-    std::fill(x_.begin(), x_.end(), 0.0f);
-    std::copy(b_.begin(), b_.end(), r);
-  }
-  std::copy(r, r + kp_, dir);
-  float rs = Dot(r, r, kp_);
-  const int64_t steps = cg_steps > 0 ? cg_steps : k;
-  for (int64_t it = 0; it < steps && rs > kCgResidualSquaredTolerance; ++it) {
-    Apply(dir, /*minus_b=*/false, a_dir);
-    const float p_ap = Dot(dir, a_dir, kp_);
-    if (!(p_ap > 0.0f) || !std::isfinite(p_ap)) break;  // singular direction: keep x
-    const float alpha = rs / p_ap;
-    const float rs_new = StepAndResidual(alpha, dir, a_dir, kp_, x, r);
-    if (it + 1 == steps) break;  // no further direction needed
-    const float ratio = rs_new / rs;
-#pragma omp simd
-    for (int64_t j = 0; j < kp_; ++j) dir[j] = r[j] + ratio * dir[j];
-    rs = rs_new;
-  }
-  std::copy(x, x + k, x_row);
+  const CgRow problem{rows_.data(),
+                      confidence_.data(),
+                      weights_.data(),
+                      nnz_,
+                      gram_rows_.data(),
+                      k,
+                      kp_,
+                      lambda_,
+                      zero_row_.data(),
+                      dots_.data(),
+                      x_.data(),
+                      r_.data(),
+                      p_.data(),
+                      ap_.data()};
+  SolveCg(problem, cg_steps > 0 ? cg_steps : k, warm_start, x_row);
 }
 
 }  // namespace recotem

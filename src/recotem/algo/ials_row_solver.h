@@ -38,6 +38,30 @@ struct IalsSide {
   bool cholesky = false;
 };
 
+// One row's CG system, as SolveCg reads it: the row's factor vectors and
+// the gram's rows (kp floats each, zero-padded), and scratch vectors of kp
+// floats (dots: the row count rounded up to 16).
+struct CgRow {
+  const float* const* rows = nullptr;
+  const float* confidence = nullptr;  // c_e
+  const float* weights = nullptr;     // c_e + β
+  int64_t nnz = 0;
+  const float* const* gram_rows = nullptr;
+  int64_t k = 0;
+  int64_t kp = 0;
+  float lambda = 0;
+  const float* zero_row = nullptr;
+  float* dots = nullptr;
+  float* x = nullptr;
+  float* r = nullptr;
+  float* p = nullptr;
+  float* ap = nullptr;
+};
+
+// `steps` CG iterations on A x = b from x_row (warm_start) or zero; writes
+// the k-float result to x_row.
+void SolveCg(const CgRow& row, int64_t steps, bool warm_start, float* x_row);
+
 class IalsRowSolver {
  public:
   // Scratch for rows of up to `max_nnz` entries. `side` must outlive this.
@@ -53,8 +77,6 @@ class IalsRowSolver {
  private:
   void CopyGram();
   void Gather(int32_t row, int64_t nnz);
-  // out = A v, or A v − b with minus_b (padded vectors).
-  void Apply(const float* v, bool minus_b, float* out);
   void SolveCholesky(float lambda, float* x_row);
 
   const IalsSide& side_;
@@ -68,8 +90,8 @@ class IalsRowSolver {
   std::vector<const float*> gram_rows_;
   std::vector<float> row_major_;  // gathered, padded factors (nnz × kp)
   std::vector<float> confidence_, weights_, dots_;
-  std::vector<float> zero_row_;  // kp zeros, pads partial blocks of rows
-  std::vector<float> b_, x_, r_, p_, ap_;
+  std::vector<float> zero_row_;            // kp zeros, pads partial blocks of rows
+  std::vector<float> b_, x_, r_, p_, ap_;  // b_: the Cholesky right-hand side
 };
 
 }  // namespace recotem
