@@ -4,10 +4,44 @@
 #include <stdexcept>
 #include <string>
 
+#include "recotem/algo/multiversion.h"
+#include "recotem/algo/vec16.h"
+
 namespace recotem {
 
 namespace {
+
 using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// out[i] = v[i] · u for the n rows of v (row-major n × k). Blocks of 16
+// rows accumulate their whole 16-float chunks in 16 registers and are
+// reduced together (SumLanesOfSixteen); the last k mod 16 columns and the
+// last n mod 16 rows are added one by one.
+RECOTEM_MULTIVERSION void ScoreOneUser(const float* v, int64_t n, int64_t k, const float* u,
+                                       float* out) {
+  const int64_t k16 = k / 16 * 16;
+  auto tail = [&](int64_t row, int64_t from) {
+    float s = 0;
+    for (int64_t j = from; j < k; ++j) s += v[row * k + j] * u[j];
+    return s;
+  };
+  int64_t i = 0;
+  for (; i + 16 <= n && k16 > 0; i += 16) {
+    Vec16 acc[16];
+    for (int r = 0; r < 16; ++r) acc[r] = Vec16{};
+    for (int64_t j = 0; j < k16; j += 16) {
+      const Vec16 uj = Lanes(u + j);
+#pragma GCC unroll 16
+      for (int r = 0; r < 16; ++r) acc[r] += Lanes(v + (i + r) * k + j) * uj;
+    }
+    SumLanesOfSixteen(acc, out + i);
+    if (k16 < k) {
+      for (int r = 0; r < 16; ++r) out[i + r] += tail(i + r, k16);
+    }
+  }
+  for (; i < n; ++i) out[i] = tail(i, 0);
+}
+
 }  // namespace
 
 void ScoreUserFactors(const FactorModelView& model, std::span<const int32_t> users,
@@ -21,12 +55,12 @@ void ScoreUserFactors(const FactorModelView& model, std::span<const int32_t> use
       throw std::invalid_argument(std::string(model.name) + ": unknown user row");
     }
   }
-  Eigen::Map<const RowMatrix> v(model.item_factors.data(), model.n_items, k);
   if (users.size() == 1) {
-    Eigen::Map<Eigen::VectorXf>(out.data(), model.n_items).noalias() =
-        v * Eigen::Map<const Eigen::VectorXf>(model.user_factors.data() + users[0] * k, k);
+    ScoreOneUser(model.item_factors.data(), model.n_items, k,
+                 model.user_factors.data() + users[0] * k, out.data());
     return;
   }
+  Eigen::Map<const RowMatrix> v(model.item_factors.data(), model.n_items, k);
   RowMatrix block(static_cast<int64_t>(users.size()), k);
   for (size_t r = 0; r < users.size(); ++r) {
     block.row(static_cast<int64_t>(r)) =

@@ -6,6 +6,9 @@
 #include <cmath>
 #include <cstring>
 
+#include "recotem/algo/multiversion.h"
+#include "recotem/algo/vec16.h"
+
 namespace recotem {
 
 namespace {
@@ -27,19 +30,6 @@ constexpr int64_t kMinPaddedTail = 6;
 constexpr int64_t kRowsPerBlock = 64;
 
 int64_t RoundUp(int64_t n, int64_t multiple) { return (n + multiple - 1) / multiple * multiple; }
-
-// 16 floats as one value (GCC vector extension: one AVX-512 register, or
-// several narrower ones on older targets), so accumulators stay in registers.
-// Lanes() views 16 floats in place at any float alignment; no function
-// takes or returns a Vec16 by value (that would change the ABI on targets
-// without AVX-512).
-typedef float Vec16 __attribute__((vector_size(64)));
-typedef float UnalignedVec16 __attribute__((vector_size(64), aligned(4), may_alias));
-
-inline const UnalignedVec16& Lanes(const float* p) {
-  return *reinterpret_cast<const UnalignedVec16*>(p);
-}
-inline UnalignedVec16& Lanes(float* p) { return *reinterpret_cast<UnalignedVec16*>(p); }
 
 // out[0, 16·N) += Σ_e w[e] · rows[e][offset, offset + 16·N). Even and odd
 // rows go to separate accumulators to halve the FMA dependency chains.
@@ -68,45 +58,6 @@ void AccumulateBlock(const float* const* rows, int64_t offset, const float* w, i
     for (int j = 0; j < N; ++j) even[j] += w[e] * Lanes(r0 + 16 * j);
   }
   for (int j = 0; j < N; ++j) Lanes(out + 16 * j) = even[j] + odd[j];
-}
-
-float HorizontalSum(const Vec16& v) {
-  typedef float Vec8 __attribute__((vector_size(32)));
-  typedef float Vec4 __attribute__((vector_size(16)));
-  Vec8 s8 = __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7) +
-            __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
-  Vec4 s4 =
-      __builtin_shufflevector(s8, s8, 0, 1, 2, 3) + __builtin_shufflevector(s8, s8, 4, 5, 6, 7);
-  return (s4[0] + s4[2]) + (s4[1] + s4[3]);
-}
-
-// Sums each of 16 vectors: out[r] = Σ_lanes a[r]. A shuffle tree across the
-// rows (halving the partial sums per row at each level) costs about three
-// operations per row instead of a full horizontal reduction each.
-void SumLanesOfSixteen(const Vec16 (&a)[16], float* out) {
-  Vec16 b[8], c[4], d[2];
-  for (int p = 0; p < 8; ++p) {
-    b[p] = __builtin_shufflevector(a[2 * p], a[2 * p + 1], 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19,
-                                   20, 21, 22, 23) +
-           __builtin_shufflevector(a[2 * p], a[2 * p + 1], 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26,
-                                   27, 28, 29, 30, 31);
-  }
-  for (int q = 0; q < 4; ++q) {
-    c[q] = __builtin_shufflevector(b[2 * q], b[2 * q + 1], 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19,
-                                   24, 25, 26, 27) +
-           __builtin_shufflevector(b[2 * q], b[2 * q + 1], 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22,
-                                   23, 28, 29, 30, 31);
-  }
-  for (int r = 0; r < 2; ++r) {
-    d[r] = __builtin_shufflevector(c[2 * r], c[2 * r + 1], 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21,
-                                   24, 25, 28, 29) +
-           __builtin_shufflevector(c[2 * r], c[2 * r + 1], 2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22,
-                                   23, 26, 27, 30, 31);
-  }
-  Lanes(out) = __builtin_shufflevector(d[0], d[1], 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24,
-                                       26, 28, 30) +
-               __builtin_shufflevector(d[0], d[1], 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25,
-                                       27, 29, 31);
 }
 
 // out[e] = rows[e] · v for n rows of kp floats (kp % kLane == 0): blocks of
@@ -170,17 +121,6 @@ float StepAndResidual(float alpha, const float* p, const float* ap, int64_t n, f
   return HorizontalSum(acc);
 }
 
-// Portable builds (no -march) would run the Vec16 kernels as SSE2; the CG
-// solve is therefore compiled once per x86-64 level and picked at load time
-// by the CPU (GCC function multi-versioning). `flatten` inlines every kernel
-// into each clone, so each one runs on the clone's vector width.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define RECOTEM_CG_CLONES \
-  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"), flatten))
-#else
-#define RECOTEM_CG_CLONES
-#endif
-
 // out = A v, or A v − b with minus_b (padded vectors).
 void Apply(const CgRow& s, const float* v, bool minus_b, float* out) {
   const int64_t kp = s.kp;
@@ -205,7 +145,7 @@ void Apply(const CgRow& s, const float* v, bool minus_b, float* out) {
 
 }  // namespace
 
-RECOTEM_CG_CLONES void SolveCg(const CgRow& s, int64_t steps, bool warm_start, float* x_row) {
+RECOTEM_MULTIVERSION void SolveCg(const CgRow& s, int64_t steps, bool warm_start, float* x_row) {
   const int64_t kp = s.kp;
   float* x = s.x;
   float* r = s.r;
