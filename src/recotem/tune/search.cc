@@ -339,7 +339,9 @@ HyperParams SearchRun::SuggestParams(const ClaimedTrial& claimed, const Algorith
 void SearchRun::RunTrial(const ClaimedTrial& claimed) {
   Clock::time_point start = Clock::now();
   std::string class_name = claimed.class_name.value_or(options_.classes.front().class_name);
-  const AlgorithmInfo* info = AlgorithmRegistry::Default().Find(class_name);
+  const AlgorithmRegistry& registry =
+      options_.registry != nullptr ? *options_.registry : AlgorithmRegistry::Default();
+  const AlgorithmInfo* info = registry.Find(class_name);
   if (info == nullptr) {
     throw TrainingError("algorithm " + class_name + " is not available in this build",
                         "unknown_algorithm");

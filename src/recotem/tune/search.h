@@ -30,6 +30,10 @@
 #include "recotem/tune/study_storage.h"
 #include "recotem/tune/tpe_sampler.h"
 
+namespace recotem {
+class AlgorithmRegistry;
+}  // namespace recotem
+
 namespace recotem::tune {
 
 // What every trial trains and validates on; shared with fit threads (an
@@ -73,6 +77,8 @@ struct SearchOptions {
   int orphan_ceiling = 32;
   EarlyStopping early_stopping;
   TpeOptions tpe;
+  // Where class names are looked up; null means AlgorithmRegistry::Default().
+  const AlgorithmRegistry* registry = nullptr;
 };
 
 // One finished trial of this invocation, as `trial_done` reports it.

@@ -5,7 +5,10 @@
 #include <mutex>
 #include <random>
 #include <set>
+#include <thread>
 
+#include "recotem/algo/algorithm_registry.h"
+#include "recotem/algo/top_pop.h"
 #include "recotem/core/errors.h"
 #include "recotem/core/log.h"
 #include "recotem/tune/in_memory_storage.h"
@@ -166,13 +169,51 @@ TEST(RunSearch, APerTrialTimeoutStopsIterativeFitsCooperatively) {
   EXPECT_FALSE(result.best);
 }
 
+// TopPop behind a fit that sleeps without looking at the stop request: the
+// one kind of fit the orphan path exists for, with no built-in algorithm's
+// timing involved.
+class StubbornTopPop final : public Recommender {
+ public:
+  static constexpr const char* kClassName = "StubbornTopPopRecommender";
+  explicit StubbornTopPop(const HyperParams& params) : inner_(params) {}
+  const char* class_name() const override { return kClassName; }
+  HyperParams params() const override { return inner_.params(); }
+  void Fit(const CsrMatrix& user_items) override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    inner_.Fit(user_items);
+  }
+  void FitWithOptions(const CsrMatrix& user_items, const FitOptions& /*options*/) override {
+    Fit(user_items);
+  }
+  int32_t n_items() const override { return inner_.n_items(); }
+  void ScoreUsers(const CsrMatrix& interactions, std::span<const int32_t> users,
+                  std::span<float> out) const override {
+    inner_.ScoreUsers(interactions, users, out);
+  }
+  void ScoreProfiles(const CsrMatrix& profiles, std::span<float> out) const override {
+    inner_.ScoreProfiles(profiles, out);
+  }
+  void Save(TensorMap& out) const override { inner_.Save(out); }
+  void Load(const TensorMap& in, int32_t n_items) override { inner_.Load(in, n_items); }
+
+ private:
+  TopPopRecommender inner_;
+};
+
 TEST(RunSearch, AFitThatIgnoresTheStopRequestIsOrphaned) {
+  AlgorithmRegistry registry;
+  registry.Register({StubbornTopPop::kClassName,
+                     {},
+                     [](const HyperParams& p) { return std::make_unique<StubbornTopPop>(p); },
+                     {},
+                     {}});
   InMemoryStudyStorage storage;
-  SearchOptions options = Options({{kSlim, 1}}, 1);
-  options.per_trial_timeout = std::chrono::microseconds(1);
-  options.cancel_grace = std::chrono::microseconds(1);
+  SearchOptions options = Options({{StubbornTopPop::kClassName, 1}}, 1);
+  options.registry = &registry;
+  options.per_trial_timeout = std::chrono::milliseconds(1);
+  options.cancel_grace = std::chrono::milliseconds(1);
   testing::LogCapture logs;
-  SearchResult result = RunSearch(options, storage, ClusteredData(3000, 2500), TestLogger());
+  SearchResult result = RunSearch(options, storage, ClusteredData(), TestLogger());
   EXPECT_EQ(result.n_orphaned, 1);
   EXPECT_EQ(result.n_completed, 0);
   EXPECT_EQ(logs.Events("per_trial_timeout_thread_orphaned").size(), 1u);
