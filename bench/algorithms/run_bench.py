@@ -85,7 +85,7 @@ def bench(bin_dir, data, algorithm, params, repeat, extra=("--warmup", "1")):
 
 
 def ratio(reference, ours):
-    return f"{reference / ours:.1f}x" if ours > 0 else "-"
+    return f"{reference / ours:.2f}x" if ours > 0 else "-"
 
 
 def ml100k_section(bin_dir, repeat):
