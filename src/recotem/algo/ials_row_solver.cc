@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <optional>
 
 #include "recotem/algo/multiversion.h"
 #include "recotem/algo/vec16.h"
@@ -121,11 +122,44 @@ float StepAndResidual(float alpha, const float* p, const float* ap, int64_t n, f
   return HorizontalSum(acc);
 }
 
-// out = A v, or A v − b with minus_b (padded vectors).
-void Apply(const CgRow& s, const float* v, bool minus_b, float* out) {
+// out[b] += P v[b] for the g ≤ kMaxBatch vectors of a batch: P (kp × kp,
+// row-major, symmetric) is read once for all of them, in column blocks of
+// 16·N floats whose g·N accumulators stay in registers.
+template <int N>
+void GramBlockTimesBatch(const float* gram, int64_t kp, int64_t c0, const float* const* v, int g,
+                         float* const* out) {
+  Vec16 acc[kMaxBatch][N];
+  for (int b = 0; b < kMaxBatch; ++b) {
+    for (int n = 0; n < N; ++n) acc[b][n] = Vec16{};
+  }
+  for (int64_t j = 0; j < kp; ++j) {
+    const float* pj = gram + j * kp + c0;
+    Vec16 row[N];
+    for (int n = 0; n < N; ++n) row[n] = Lanes(pj + 16 * n);
+#pragma GCC unroll 4
+    for (int b = 0; b < kMaxBatch; ++b) {
+      if (b >= g) break;
+      const float vj = v[b][j];
+      for (int n = 0; n < N; ++n) acc[b][n] += vj * row[n];
+    }
+  }
+  for (int b = 0; b < g; ++b) {
+    for (int n = 0; n < N; ++n) Lanes(out[b] + c0 + 16 * n) += acc[b][n];
+  }
+}
+
+void GramTimesBatch(const float* gram, int64_t kp, const float* const* v, int g,
+                    float* const* out) {
+  int64_t c0 = 0;
+  for (; c0 + kWideLane <= kp; c0 += kWideLane) GramBlockTimesBatch<4>(gram, kp, c0, v, g, out);
+  for (; c0 < kp; c0 += kLane) GramBlockTimesBatch<1>(gram, kp, c0, v, g, out);
+}
+
+// out = (A − P) v, or (A − P) v − b with minus_b (padded vectors): the
+// diagonal and the row's own entries, everything but the shared gram.
+void ApplyWithoutGram(const CgRow& s, const float* v, bool minus_b, float* out) {
   const int64_t kp = s.kp;
   for (int64_t i = 0; i < kp; i += kLane) Lanes(out + i) = s.lambda * Lanes(v + i);
-  AccumulateRows(s.gram_rows, v, kp, kp, out);  // P is symmetric: row j = column j
   // Blocks of rows small enough to stay in L1 between the two passes, so a
   // long row's gathered factors stream from memory once per product.
   for (int64_t e0 = 0; e0 < s.nnz; e0 += kRowsPerBlock) {
@@ -141,6 +175,12 @@ void Apply(const CgRow& s, const float* v, bool minus_b, float* out) {
     }
     AccumulateRows(rows, dots, n, kp, out);
   }
+}
+
+// out = A v, or A v − b with minus_b (padded vectors).
+void Apply(const CgRow& s, const float* v, bool minus_b, float* out) {
+  ApplyWithoutGram(s, v, minus_b, out);
+  AccumulateRows(s.gram_rows, v, s.kp, s.kp, out);  // P is symmetric: row j = column j
 }
 
 }  // namespace
@@ -174,6 +214,70 @@ RECOTEM_MULTIVERSION void SolveCg(const CgRow& s, int64_t steps, bool warm_start
     rs = rs_new;
   }
   std::copy(x, x + s.k, x_row);
+}
+
+RECOTEM_MULTIVERSION void SolveCgBatch(const CgRow* batch, int g, int64_t steps, bool warm_start,
+                                       float* const* x_rows) {
+  const int64_t kp = batch[0].kp;
+  const float* gram = batch[0].gram_rows[0];
+  const float* in[kMaxBatch];
+  float* out[kMaxBatch];
+  float rs[kMaxBatch];
+  bool active[kMaxBatch];
+  if (warm_start) {
+    for (int b = 0; b < g; ++b) {
+      const CgRow& s = batch[b];
+      std::copy(x_rows[b], x_rows[b] + s.k, s.x);
+      ApplyWithoutGram(s, s.x, /*minus_b=*/true, s.ap);
+      in[b] = s.x;
+      out[b] = s.ap;
+    }
+    GramTimesBatch(gram, kp, in, g, out);  // A x − b
+  }
+  for (int b = 0; b < g; ++b) {
+    const CgRow& s = batch[b];
+    if (warm_start) {
+      for (int64_t j = 0; j < kp; ++j) s.r[j] = -s.ap[j];
+    } else {
+      std::fill(s.x, s.x + kp, 0.0f);
+      std::fill(s.r, s.r + kp, 0.0f);
+      AccumulateRows(s.rows, s.weights, s.nnz, kp, s.r);  // r = b − A·0
+    }
+    std::copy(s.r, s.r + kp, s.p);
+    rs[b] = Dot(s.r, s.r, kp);
+    active[b] = true;
+  }
+  // Row by row this is SolveCg's loop; a row leaves the batch where SolveCg
+  // would have stopped.
+  for (int64_t it = 0; it < steps; ++it) {
+    int n = 0;
+    for (int b = 0; b < g; ++b) {
+      active[b] = active[b] && rs[b] > kCgResidualSquaredTolerance;
+      if (!active[b]) continue;
+      ApplyWithoutGram(batch[b], batch[b].p, /*minus_b=*/false, batch[b].ap);
+      in[n] = batch[b].p;
+      out[n] = batch[b].ap;
+      ++n;
+    }
+    if (n == 0) break;
+    GramTimesBatch(gram, kp, in, n, out);
+    for (int b = 0; b < g; ++b) {
+      if (!active[b]) continue;
+      const CgRow& s = batch[b];
+      const float p_ap = Dot(s.p, s.ap, kp);
+      if (!(p_ap > 0.0f) || !std::isfinite(p_ap)) {  // singular direction: keep x
+        active[b] = false;
+        continue;
+      }
+      const float alpha = rs[b] / p_ap;
+      const float rs_new = StepAndResidual(alpha, s.p, s.ap, kp, s.x, s.r);
+      const float ratio = rs_new / rs[b];
+      for (int64_t j = 0; j < kp; j += kLane)
+        Lanes(s.p + j) = Lanes(s.r + j) + ratio * Lanes(s.p + j);
+      rs[b] = rs_new;
+    }
+  }
+  for (int b = 0; b < g; ++b) std::copy(batch[b].x, batch[b].x + batch[b].k, x_rows[b]);
 }
 
 IalsRowSolver::IalsRowSolver(const IalsSide& side, int64_t max_nnz)
@@ -256,36 +360,48 @@ void IalsRowSolver::SolveCholesky(float lambda, float* x_row) {
       a.llt().solve(Eigen::Map<const Eigen::VectorXf>(b_.data(), k));
 }
 
-void IalsRowSolver::Solve(int32_t row, int64_t cg_steps, bool warm_start, float* x_row) {
+std::optional<CgRow> IalsRowSolver::PrepareCg(int32_t row, float* x_row) {
   const int64_t k = side_.k;
   if (gram_version_ != side_.gram_version) CopyGram();
   const int64_t nnz = side_.rows->indptr[row + 1] - side_.rows->indptr[row];
   if (nnz == 0) {
     std::fill(x_row, x_row + k, 0.0f);
-    return;
+    return std::nullopt;
   }
   Gather(row, nnz);
+  return CgRow{rows_.data(),
+               confidence_.data(),
+               weights_.data(),
+               nnz_,
+               gram_rows_.data(),
+               k,
+               kp_,
+               lambda_,
+               zero_row_.data(),
+               dots_.data(),
+               x_.data(),
+               r_.data(),
+               p_.data(),
+               ap_.data()};
+}
+
+void IalsRowSolver::Solve(int32_t row, int64_t cg_steps, bool warm_start, float* x_row) {
+  const int64_t k = side_.k;
   if (side_.cholesky) {
+    if (gram_version_ != side_.gram_version) CopyGram();
+    const int64_t nnz = side_.rows->indptr[row + 1] - side_.rows->indptr[row];
+    if (nnz == 0) {
+      std::fill(x_row, x_row + k, 0.0f);
+      return;
+    }
+    Gather(row, nnz);
     std::fill(b_.begin(), b_.end(), 0.0f);
     AccumulateRows(rows_.data(), weights_.data(), nnz_, kp_, b_.data());
     SolveCholesky(lambda_, x_row);
     return;
   }
-  const CgRow problem{rows_.data(),
-                      confidence_.data(),
-                      weights_.data(),
-                      nnz_,
-                      gram_rows_.data(),
-                      k,
-                      kp_,
-                      lambda_,
-                      zero_row_.data(),
-                      dots_.data(),
-                      x_.data(),
-                      r_.data(),
-                      p_.data(),
-                      ap_.data()};
-  SolveCg(problem, cg_steps > 0 ? cg_steps : k, warm_start, x_row);
+  std::optional<CgRow> problem = PrepareCg(row, x_row);
+  if (problem) SolveCg(*problem, cg_steps > 0 ? cg_steps : k, warm_start, x_row);
 }
 
 }  // namespace recotem

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "recotem/core/csr_matrix.h"
@@ -62,6 +63,14 @@ struct CgRow {
 // the k-float result to x_row.
 void SolveCg(const CgRow& row, int64_t steps, bool warm_start, float* x_row);
 
+// Rows solved together by SolveCgBatch at most.
+inline constexpr int kMaxBatch = 4;
+
+// SolveCg for g ≤ kMaxBatch rows of one side (same gram, same k) in
+// lockstep, so each CG step reads the gram once for all of them: the gram
+// product dominates once P (kp² floats) no longer fits in the L1 cache.
+void SolveCgBatch(const CgRow* batch, int g, int64_t steps, bool warm_start, float* const* x_rows);
+
 class IalsRowSolver {
  public:
   // Scratch for rows of up to `max_nnz` entries. `side` must outlive this.
@@ -73,6 +82,11 @@ class IalsRowSolver {
   // no row longer than max_nnz); a new gram must come with a new
   // gram_version.
   void Solve(int32_t row, int64_t cg_steps, bool warm_start, float* x_row);
+
+  // For SolveCgBatch (CG solver only): gathers `row` and returns its system,
+  // valid until this solver's next call; nullopt for a row without entries
+  // (x_row is then set to zero).
+  std::optional<CgRow> PrepareCg(int32_t row, float* x_row);
 
  private:
   void CopyGram();

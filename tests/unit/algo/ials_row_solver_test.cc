@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <memory>
+#include <optional>
 #include <random>
 #include <vector>
 
@@ -128,6 +130,78 @@ TEST(IalsRowSolver, RowWithoutEntriesIsZero) {
   std::vector<float> x = {1, 2, 3, 4};
   solver.Solve(1, 3, true, x.data());
   EXPECT_EQ(x, (std::vector<float>{0, 0, 0, 0}));
+}
+
+// Six rows (one of them empty) against 30 random item vectors.
+Problem MakeWideProblem(int64_t k) {
+  Problem p;
+  std::mt19937 rng(11);
+  std::vector<std::vector<float>> dense(6, std::vector<float>(30, 0.0f));
+  for (int r = 0; r < 6; ++r) {
+    if (r == 3) continue;
+    for (int c = 0; c < 30; ++c) {
+      if (rng() % 3 == 0) dense[r][c] = static_cast<float>(1 + rng() % 4);
+    }
+  }
+  p.rows = testing::FromDense(dense);
+  std::normal_distribution<float> normal(0.0f, 0.3f);
+  p.other.resize(static_cast<size_t>(30 * k));
+  for (float& v : p.other) v = normal(rng);
+  p.gram.assign(static_cast<size_t>(k * k), 0.0f);
+  for (int64_t i = 0; i < 30; ++i) {
+    for (int64_t a = 0; a < k; ++a) {
+      for (int64_t b = 0; b < k; ++b) {
+        p.gram[a * k + b] += 0.3f * p.other[i * k + a] * p.other[i * k + b];
+      }
+    }
+  }
+  p.side.rows = &p.rows;
+  p.side.other = p.other.data();
+  p.side.k = k;
+  p.side.gram = p.gram.data();
+  p.side.alpha0 = 0.3;
+  p.side.reg = 0.01;
+  return p;
+}
+
+TEST(SolveCgBatch, GivesEachRowTheResultOfItsOwnSolve) {
+  for (int64_t k : {5, 21, 70}) {
+    for (bool warm : {false, true}) {
+      Problem p = MakeWideProblem(k);
+      std::vector<float> start(static_cast<size_t>(6 * k));
+      std::mt19937 rng(3);
+      std::normal_distribution<float> normal(0.0f, 0.1f);
+      for (float& v : start) v = normal(rng);
+      std::vector<float> single = start;
+      IalsRowSolver one(p.side, 30);
+      for (int32_t r = 0; r < 6; ++r) one.Solve(r, 3, warm, single.data() + r * k);
+
+      std::vector<float> batched = start;
+      std::vector<std::unique_ptr<IalsRowSolver>> solvers;
+      for (int i = 0; i < kMaxBatch; ++i)
+        solvers.push_back(std::make_unique<IalsRowSolver>(p.side, 30));
+      CgRow batch[kMaxBatch];
+      float* x_rows[kMaxBatch];
+      int g = 0;
+      for (int32_t r = 0; r < 6; ++r) {
+        float* x = batched.data() + r * k;
+        std::optional<CgRow> problem = solvers[g]->PrepareCg(r, x);
+        if (!problem) continue;
+        batch[g] = *problem;
+        x_rows[g] = x;
+        if (++g == kMaxBatch) {
+          SolveCgBatch(batch, g, 3, warm, x_rows);
+          g = 0;
+        }
+      }
+      SolveCgBatch(batch, g, 3, warm, x_rows);  // the last row, alone
+      for (size_t j = 0; j < single.size(); ++j) {
+        EXPECT_NEAR(batched[j], single[j], 1e-4 * (1.0 + std::fabs(single[j])))
+            << "k=" << k << " warm=" << warm << " entry " << j;
+      }
+      for (int64_t j = 0; j < k; ++j) EXPECT_EQ(batched[3 * k + j], 0.0f);  // the empty row
+    }
+  }
 }
 
 }  // namespace
