@@ -20,6 +20,8 @@ using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::Ro
 using Matrix = Eigen::MatrixXf;
 // Rows per work chunk when updating factors and when summing Gram matrices.
 constexpr int64_t kRowsPerChunk = 16;
+// Rows with more entries than this are not batched (UpdateSide).
+constexpr int64_t kBatchMaxNnz = 256;
 constexpr int64_t kGramRowsPerChunk = 512;
 constexpr int64_t kMaxComponents = 100000;
 
@@ -101,54 +103,58 @@ struct SideUpdater {
   std::vector<std::unique_ptr<IalsRowSolver>> solvers;
 };
 
-// Updates every row of `factors` (side.rows->n_rows × k), warm-started. CG
-// rows are solved kMaxBatch at a time (SolveCgBatch, one solver per slot):
-// the shared gram product then reads P once per batch (1.35× faster fits at
-// k = 128–192, where P outgrows the L1 cache; ~5 % at k = 64).
+// Updates every row of `factors` (side.rows->n_rows × k), warm-started.
+// Short CG rows (≤ kBatchMaxNnz entries) are solved kMaxBatch at a time
+// (SolveCgBatch), so the shared gram product reads P once per batch: 1.35×
+// faster fits at k = 128–192, where P outgrows the L1 cache, ~5 % at k = 64.
+// Longer rows are solved one by one: four of them interleaved would push each
+// other's factors out of the caches. Each worker owns one solver for single
+// rows (scratch for the longest row) and kMaxBatch small ones.
 void UpdateSide(SideUpdater& updater, int64_t cg_steps, std::vector<float>& factors,
                 const FitOptions& options) {
   const IalsSide& side = updater.side;
-  const int32_t n_rows = side.rows->n_rows;
+  const CsrMatrix& rows = *side.rows;
   const int64_t k = side.k;
   const int64_t steps = cg_steps > 0 ? cg_steps : k;
   const bool batched = !side.cholesky;
-  const int slots = batched ? kMaxBatch : 1;
-  const int workers = ParallelWorkers(n_rows, kRowsPerChunk, options.n_threads);
+  const int slots = batched ? 1 + kMaxBatch : 1;
+  const int workers = ParallelWorkers(rows.n_rows, kRowsPerChunk, options.n_threads);
   auto& solvers = updater.solvers;
   const auto needed = static_cast<size_t>(workers * slots);
   if (solvers.size() < needed) solvers.resize(needed);
-  ParallelFor(n_rows, kRowsPerChunk, options.n_threads, [&](int64_t begin, int64_t end, int w) {
-    if (options.stop.stop_requested()) throw FitCancelled();
-    for (int slot = 0; slot < slots; ++slot) {
-      if (!solvers[w * slots + slot]) {
-        solvers[w * slots + slot] = std::make_unique<IalsRowSolver>(side, updater.longest);
-      }
-    }
-    if (!batched) {
-      for (int64_t row = begin; row < end; ++row) {
-        solvers[w]->Solve(static_cast<int32_t>(row), cg_steps, /*warm_start=*/true,
-                          factors.data() + row * k);
-      }
-      return;
-    }
-    CgRow batch[kMaxBatch];
-    float* x_rows[kMaxBatch];
-    int g = 0;
-    auto flush = [&] {
-      if (g > 0) SolveCgBatch(batch, g, steps, /*warm_start=*/true, x_rows);
-      g = 0;
-    };
-    for (int64_t row = begin; row < end; ++row) {
-      float* x_row = factors.data() + row * k;
-      std::optional<CgRow> problem =
-          solvers[w * slots + g]->PrepareCg(static_cast<int32_t>(row), x_row);
-      if (!problem) continue;
-      batch[g] = *problem;
-      x_rows[g] = x_row;
-      if (++g == kMaxBatch) flush();
-    }
-    flush();
-  });
+  ParallelFor(
+      rows.n_rows, kRowsPerChunk, options.n_threads, [&](int64_t begin, int64_t end, int w) {
+        if (options.stop.stop_requested()) throw FitCancelled();
+        auto solver = [&](int slot) -> IalsRowSolver& {
+          std::unique_ptr<IalsRowSolver>& s = solvers[static_cast<size_t>(w * slots + slot)];
+          if (!s) {
+            const int64_t capacity =
+                slot == 0 ? updater.longest : std::min(updater.longest, kBatchMaxNnz);
+            s = std::make_unique<IalsRowSolver>(side, capacity);
+          }
+          return *s;
+        };
+        CgRow batch[kMaxBatch];
+        float* x_rows[kMaxBatch];
+        int g = 0;
+        for (int64_t row = begin; row < end; ++row) {
+          float* x_row = factors.data() + row * k;
+          const auto r = static_cast<int32_t>(row);
+          if (!batched || rows.indptr[row + 1] - rows.indptr[row] > kBatchMaxNnz) {
+            solver(0).Solve(r, cg_steps, /*warm_start=*/true, x_row);
+            continue;
+          }
+          std::optional<CgRow> problem = solver(1 + g).PrepareCg(r, x_row);
+          if (!problem) continue;
+          batch[g] = *problem;
+          x_rows[g] = x_row;
+          if (++g == kMaxBatch) {
+            SolveCgBatch(batch, g, steps, /*warm_start=*/true, x_rows);
+            g = 0;
+          }
+        }
+        if (g > 0) SolveCgBatch(batch, g, steps, /*warm_start=*/true, x_rows);
+      });
 }
 
 IalsSide MakeSide(const IALSParams& p, const CsrMatrix& rows, double reg) {
