@@ -38,16 +38,15 @@ struct Problem {
   IalsSide side;
 };
 
-// One user with 6 entries (values 1..3) against 9 random item vectors.
-Problem MakeProblem(int64_t k, double alpha0, bool original_loss) {
-  Problem p;
-  p.rows = testing::FromDense({{1, 0, 2, 0, 1, 3, 0, 1, 1}, {0, 0, 0, 0, 0, 0, 0, 0, 0}});
-  std::mt19937 rng(7);
-  std::normal_distribution<float> normal(0.0f, 0.5f);
-  p.other.resize(static_cast<size_t>(9 * k));
+// Random factors for p.rows's columns (normal, `stddev`), their gram
+// alpha0 · OᵀO, and the side fields that point at them.
+void FillFactors(Problem& p, int64_t k, float stddev, double alpha0, std::mt19937& rng) {
+  const int64_t n_other = p.rows.n_cols;
+  std::normal_distribution<float> normal(0.0f, stddev);
+  p.other.resize(static_cast<size_t>(n_other * k));
   for (float& v : p.other) v = normal(rng);
   p.gram.assign(static_cast<size_t>(k * k), 0.0f);
-  for (int64_t i = 0; i < 9; ++i) {
+  for (int64_t i = 0; i < n_other; ++i) {
     for (int64_t a = 0; a < k; ++a) {
       for (int64_t b = 0; b < k; ++b) {
         p.gram[a * k + b] += static_cast<float>(alpha0) * p.other[i * k + a] * p.other[i * k + b];
@@ -59,6 +58,14 @@ Problem MakeProblem(int64_t k, double alpha0, bool original_loss) {
   p.side.k = k;
   p.side.gram = p.gram.data();
   p.side.alpha0 = alpha0;
+}
+
+// One user with 6 entries (values 1..3) against 9 random item vectors.
+Problem MakeProblem(int64_t k, double alpha0, bool original_loss) {
+  Problem p;
+  p.rows = testing::FromDense({{1, 0, 2, 0, 1, 3, 0, 1, 1}, {0, 0, 0, 0, 0, 0, 0, 0, 0}});
+  std::mt19937 rng(7);
+  FillFactors(p, k, 0.5f, alpha0, rng);
   p.side.reg = 0.05;
   p.side.nu = 1.0;
   p.side.beta = original_loss ? static_cast<float>(alpha0) : 0.0f;
@@ -144,22 +151,7 @@ Problem MakeWideProblem(int64_t k) {
     }
   }
   p.rows = testing::FromDense(dense);
-  std::normal_distribution<float> normal(0.0f, 0.3f);
-  p.other.resize(static_cast<size_t>(30 * k));
-  for (float& v : p.other) v = normal(rng);
-  p.gram.assign(static_cast<size_t>(k * k), 0.0f);
-  for (int64_t i = 0; i < 30; ++i) {
-    for (int64_t a = 0; a < k; ++a) {
-      for (int64_t b = 0; b < k; ++b) {
-        p.gram[a * k + b] += 0.3f * p.other[i * k + a] * p.other[i * k + b];
-      }
-    }
-  }
-  p.side.rows = &p.rows;
-  p.side.other = p.other.data();
-  p.side.k = k;
-  p.side.gram = p.gram.data();
-  p.side.alpha0 = 0.3;
+  FillFactors(p, k, 0.3f, 0.3, rng);
   p.side.reg = 0.01;
   return p;
 }
