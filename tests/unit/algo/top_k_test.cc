@@ -59,6 +59,50 @@ TEST(SelectTopK, AgreesWithAFullSortOnRandomRows) {
   }
 }
 
+// Long rows go through the sampled lower bound: ties, NaN, −∞ and rising
+// scores (the heap's worst case) must still give the full sort's answer.
+TEST(SelectTopK, AgreesWithAFullSortOnLongRowsOfEveryShape) {
+  std::mt19937 rng(5);
+  const float inf = std::numeric_limits<float>::infinity();
+  std::vector<ScoredIndex<float>> out;
+  for (int shape = 0; shape < 5; ++shape) {
+    for (size_t k : {1u, 7u, 20u, 100u}) {
+      std::vector<float> scores(5000);
+      for (size_t i = 0; i < scores.size(); ++i) {
+        switch (shape) {
+          case 0:
+            scores[i] = static_cast<float>(rng() % 50);
+            break;  // many ties
+          case 1:
+            scores[i] = static_cast<float>(i) * 0.5f;
+            break;  // rising
+          case 2:
+            scores[i] = rng() % 4 == 0 ? -inf : static_cast<float>(rng() % 1000);
+            break;
+          case 3:
+            scores[i] = rng() % 3 == 0 ? std::nanf("") : static_cast<float>(rng() % 9);
+            break;
+          default:
+            scores[i] = i < 4990 ? -inf : static_cast<float>(i);
+            break;  // mostly masked
+        }
+      }
+      auto key = [](float s) {
+        return std::isnan(s) ? -std::numeric_limits<float>::infinity() : s;
+      };
+      std::vector<int32_t> order(scores.size());
+      for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int32_t>(i);
+      std::stable_sort(order.begin(), order.end(),
+                       [&](int32_t a, int32_t b) { return key(scores[a]) > key(scores[b]); });
+      SelectTopK<float>(scores, k, out);
+      ASSERT_EQ(out.size(), k) << "shape " << shape;
+      for (size_t j = 0; j < k; ++j) {
+        EXPECT_EQ(out[j].index, order[j]) << "shape " << shape << " k " << k << " rank " << j;
+      }
+    }
+  }
+}
+
 TEST(SelectTopKPositions, ChoosesTheSameEntriesAsSelectTopKInPositionOrder) {
   std::mt19937 rng(5);
   std::uniform_int_distribution<int> value(0, 9);
