@@ -117,44 +117,45 @@ void UpdateSide(SideUpdater& updater, int64_t cg_steps, std::vector<float>& fact
   const int64_t k = side.k;
   const int64_t steps = cg_steps > 0 ? cg_steps : k;
   const bool batched = !side.cholesky;
-  const int slots = batched ? 1 + kMaxBatch : 1;
+  const size_t slots = batched ? 1 + kMaxBatch : 1;
   const int workers = ParallelWorkers(rows.n_rows, kRowsPerChunk, options.n_threads);
   auto& solvers = updater.solvers;
-  const auto needed = static_cast<size_t>(workers * slots);
+  const size_t needed = static_cast<size_t>(workers) * slots;
   if (solvers.size() < needed) solvers.resize(needed);
-  ParallelFor(
-      rows.n_rows, kRowsPerChunk, options.n_threads, [&](int64_t begin, int64_t end, int w) {
-        if (options.stop.stop_requested()) throw FitCancelled();
-        auto solver = [&](int slot) -> IalsRowSolver& {
-          std::unique_ptr<IalsRowSolver>& s = solvers[static_cast<size_t>(w * slots + slot)];
-          if (!s) {
-            const int64_t capacity =
-                slot == 0 ? updater.longest : std::min(updater.longest, kBatchMaxNnz);
-            s = std::make_unique<IalsRowSolver>(side, capacity);
-          }
-          return *s;
-        };
-        CgRow batch[kMaxBatch];
-        float* x_rows[kMaxBatch];
-        int g = 0;
-        for (int64_t row = begin; row < end; ++row) {
-          float* x_row = factors.data() + row * k;
-          const auto r = static_cast<int32_t>(row);
-          if (!batched || rows.indptr[row + 1] - rows.indptr[row] > kBatchMaxNnz) {
-            solver(0).Solve(r, cg_steps, /*warm_start=*/true, x_row);
-            continue;
-          }
-          std::optional<CgRow> problem = solver(1 + g).PrepareCg(r, x_row);
-          if (!problem) continue;
-          batch[g] = *problem;
-          x_rows[g] = x_row;
-          if (++g == kMaxBatch) {
-            SolveCgBatch(batch, g, steps, /*warm_start=*/true, x_rows);
-            g = 0;
-          }
-        }
-        if (g > 0) SolveCgBatch(batch, g, steps, /*warm_start=*/true, x_rows);
-      });
+  ParallelFor(rows.n_rows, kRowsPerChunk, options.n_threads,
+              [&](int64_t begin, int64_t end, int w) {
+                if (options.stop.stop_requested()) throw FitCancelled();
+                auto solver = [&](int slot) -> IalsRowSolver& {
+                  std::unique_ptr<IalsRowSolver>& s =
+                      solvers[static_cast<size_t>(w) * slots + static_cast<size_t>(slot)];
+                  if (!s) {
+                    const int64_t capacity =
+                        slot == 0 ? updater.longest : std::min(updater.longest, kBatchMaxNnz);
+                    s = std::make_unique<IalsRowSolver>(side, capacity);
+                  }
+                  return *s;
+                };
+                CgRow batch[kMaxBatch];
+                float* x_rows[kMaxBatch];
+                int g = 0;
+                for (int64_t row = begin; row < end; ++row) {
+                  float* x_row = factors.data() + row * k;
+                  const auto r = static_cast<int32_t>(row);
+                  if (!batched || rows.indptr[row + 1] - rows.indptr[row] > kBatchMaxNnz) {
+                    solver(0).Solve(r, cg_steps, /*warm_start=*/true, x_row);
+                    continue;
+                  }
+                  std::optional<CgRow> problem = solver(1 + g).PrepareCg(r, x_row);
+                  if (!problem) continue;
+                  batch[g] = *problem;
+                  x_rows[g] = x_row;
+                  if (++g == kMaxBatch) {
+                    SolveCgBatch(batch, g, steps, /*warm_start=*/true, x_rows);
+                    g = 0;
+                  }
+                }
+                if (g > 0) SolveCgBatch(batch, g, steps, /*warm_start=*/true, x_rows);
+              });
 }
 
 IalsSide MakeSide(const IALSParams& p, const CsrMatrix& rows, double reg) {

@@ -38,7 +38,7 @@ template <int N>
 void AccumulateBlock(const float* const* rows, int64_t offset, const float* w, int64_t n,
                      float* out) {
   Vec16 even[N], odd[N];
-  for (int j = 0; j < N; ++j) {
+  for (int64_t j = 0; j < N; ++j) {
     even[j] = Lanes(out + 16 * j);
     odd[j] = Vec16{};
   }
@@ -48,7 +48,7 @@ void AccumulateBlock(const float* const* rows, int64_t offset, const float* w, i
     const float* r0 = rows[e] + offset;
     const float* r1 = rows[e + 1] + offset;
 #pragma GCC unroll 4
-    for (int j = 0; j < N; ++j) {
+    for (int64_t j = 0; j < N; ++j) {
       even[j] += w0 * Lanes(r0 + 16 * j);
       odd[j] += w1 * Lanes(r1 + 16 * j);
     }
@@ -56,9 +56,9 @@ void AccumulateBlock(const float* const* rows, int64_t offset, const float* w, i
   if (e < n) {
     const float* r0 = rows[e] + offset;
 #pragma GCC unroll 4
-    for (int j = 0; j < N; ++j) even[j] += w[e] * Lanes(r0 + 16 * j);
+    for (int64_t j = 0; j < N; ++j) even[j] += w[e] * Lanes(r0 + 16 * j);
   }
-  for (int j = 0; j < N; ++j) Lanes(out + 16 * j) = even[j] + odd[j];
+  for (int64_t j = 0; j < N; ++j) Lanes(out + 16 * j) = even[j] + odd[j];
 }
 
 // out[e] = rows[e] · v for n rows of kp floats (kp % kLane == 0): blocks of
@@ -130,21 +130,21 @@ void GramBlockTimesBatch(const float* gram, int64_t kp, int64_t c0, const float*
                          float* const* out) {
   Vec16 acc[kMaxBatch][N];
   for (int b = 0; b < kMaxBatch; ++b) {
-    for (int n = 0; n < N; ++n) acc[b][n] = Vec16{};
+    for (int64_t n = 0; n < N; ++n) acc[b][n] = Vec16{};
   }
   for (int64_t j = 0; j < kp; ++j) {
     const float* pj = gram + j * kp + c0;
     Vec16 row[N];
-    for (int n = 0; n < N; ++n) row[n] = Lanes(pj + 16 * n);
+    for (int64_t n = 0; n < N; ++n) row[n] = Lanes(pj + 16 * n);
 #pragma GCC unroll 4
     for (int b = 0; b < kMaxBatch; ++b) {
       if (b >= g) break;
       const float vj = v[b][j];
-      for (int n = 0; n < N; ++n) acc[b][n] += vj * row[n];
+      for (int64_t n = 0; n < N; ++n) acc[b][n] += vj * row[n];
     }
   }
   for (int b = 0; b < g; ++b) {
-    for (int n = 0; n < N; ++n) Lanes(out[b] + c0 + 16 * n) += acc[b][n];
+    for (int64_t n = 0; n < N; ++n) Lanes(out[b] + c0 + 16 * n) += acc[b][n];
   }
 }
 
@@ -272,8 +272,9 @@ RECOTEM_MULTIVERSION void SolveCgBatch(const CgRow* batch, int g, int64_t steps,
       const float alpha = rs[b] / p_ap;
       const float rs_new = StepAndResidual(alpha, s.p, s.ap, kp, s.x, s.r);
       const float ratio = rs_new / rs[b];
-      for (int64_t j = 0; j < kp; j += kLane)
+      for (int64_t j = 0; j < kp; j += kLane) {
         Lanes(s.p + j) = Lanes(s.r + j) + ratio * Lanes(s.p + j);
+      }
       rs[b] = rs_new;
     }
   }
@@ -300,8 +301,9 @@ IalsRowSolver::IalsRowSolver(const IalsSide& side, int64_t max_nnz)
   weights_.assign(static_cast<size_t>(max_ld), 0.0f);
   dots_.assign(static_cast<size_t>(RoundUp(max_ld, kLane)), 0.0f);
   zero_row_.assign(static_cast<size_t>(kp_), 0.0f);
-  for (std::vector<float>* v : {&b_, &x_, &r_, &p_, &ap_})
+  for (std::vector<float>* v : {&b_, &x_, &r_, &p_, &ap_}) {
     v->assign(static_cast<size_t>(kp_), 0.0f);
+  }
 }
 
 void IalsRowSolver::CopyGram() {

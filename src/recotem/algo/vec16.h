@@ -5,6 +5,8 @@
 // (multiversion.h).
 #pragma once
 
+#include <cstdint>
+
 namespace recotem {
 
 // Lanes() views 16 floats in place at any float alignment; no function
@@ -33,19 +35,19 @@ inline float HorizontalSum(const Vec16& v) {
 // operations per row instead of a full horizontal reduction each.
 inline void SumLanesOfSixteen(const Vec16 (&a)[16], float* out) {
   Vec16 b[8], c[4], d[2];
-  for (int p = 0; p < 8; ++p) {
+  for (int64_t p = 0; p < 8; ++p) {
     b[p] = __builtin_shufflevector(a[2 * p], a[2 * p + 1], 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19,
                                    20, 21, 22, 23) +
            __builtin_shufflevector(a[2 * p], a[2 * p + 1], 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26,
                                    27, 28, 29, 30, 31);
   }
-  for (int q = 0; q < 4; ++q) {
+  for (int64_t q = 0; q < 4; ++q) {
     c[q] = __builtin_shufflevector(b[2 * q], b[2 * q + 1], 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19,
                                    24, 25, 26, 27) +
            __builtin_shufflevector(b[2 * q], b[2 * q + 1], 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22,
                                    23, 28, 29, 30, 31);
   }
-  for (int r = 0; r < 2; ++r) {
+  for (int64_t r = 0; r < 2; ++r) {
     d[r] = __builtin_shufflevector(c[2 * r], c[2 * r + 1], 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21,
                                    24, 25, 28, 29) +
            __builtin_shufflevector(c[2 * r], c[2 * r + 1], 2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22,
