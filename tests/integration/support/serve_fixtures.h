@@ -20,6 +20,17 @@ inline const std::string kApiKey = "recotem-quickstart-demo-key-0000";
 inline const std::string kApiKeys =
     "dev:sha256:21be5c3be85b8d68123df9f9b6a26d8e307db30350ea8bcc844883e22ebcf125";
 
+// The header of a TopPop artifact for `recipe` (metric ndcg, cutoff 10).
+inline std::string TopPopHeaderJson(const std::string& recipe, const std::string& trained_at) {
+  ArtifactHeader header;
+  header.recipe_name = recipe;
+  header.best_class = "TopPopRecommender";
+  header.trained_at = trained_at;
+  header.metric = "ndcg";
+  header.cutoff = 10;
+  return EncodeHeaderJson(header);
+}
+
 // Users u0..u3, items i0..i4; popularity i0=3, i1=2, i2=1, i3=1, i4=0.
 inline std::vector<uint8_t> TopPopArtifact(const std::string& recipe,
                                            const std::string& trained_at = "2026-03-04T05:06:07Z") {
@@ -33,14 +44,8 @@ inline std::vector<uint8_t> TopPopArtifact(const std::string& recipe,
   auto model = std::make_unique<TopPopRecommender>(HyperParams::object());
   model->Fit(bundle.seen);
   bundle.model = std::move(model);
-  ArtifactHeader header;
-  header.recipe_name = recipe;
-  header.best_class = "TopPopRecommender";
-  header.trained_at = trained_at;
-  header.metric = "ndcg";
-  header.cutoff = 10;
   KeyRing ring = KeyRing::Parse(kSigningKeys);
-  return BuildContainer(ring.active(), EncodeHeaderJson(header), EncodePayload(bundle));
+  return BuildContainer(ring.active(), TopPopHeaderJson(recipe, trained_at), EncodePayload(bundle));
 }
 
 // A TopPop recipe whose output is `artifact`; `extra` goes into `training:`.

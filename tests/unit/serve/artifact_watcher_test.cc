@@ -43,13 +43,8 @@ class ArtifactWatcherTest : public ::testing::Test {
   }
 
   std::vector<uint8_t> Artifact(const std::string& recipe, const std::string& trained_at) {
-    ArtifactHeader header;
-    header.recipe_name = recipe;
-    header.best_class = "TopPopRecommender";
-    header.trained_at = trained_at;
-    header.metric = "ndcg";
-    header.cutoff = 10;
-    return testing::TopPopArtifactBytes(ring_.active(), recipe, EncodeHeaderJson(header));
+    return testing::TopPopArtifactBytes(ring_.active(), recipe,
+                                        testing::TopPopHeaderJson(recipe, trained_at));
   }
 
   void WriteArtifact(const std::string& name, const std::string& trained_at, int bump = 0) {
@@ -78,7 +73,7 @@ class ArtifactWatcherTest : public ::testing::Test {
   }
 
   testing::LogCapture logs_;
-  testing::ScratchDir dir_;
+  testing::TempDir dir_;
   fs::path recipes_ = dir_ / "recipes";
   KeyRing ring_ = testing::TestRing();
   ServeConfig config_;

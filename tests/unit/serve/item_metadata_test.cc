@@ -80,7 +80,7 @@ TEST(BuildMetadataIndex, RequiresTheItemIdColumnAndRejectsOverlongRows) {
 
 TEST(LoadItemMetadata, ReadsALocalFileAndRefusesUnsupportedSources) {
   testing::LogCapture logs;
-  testing::ScratchDir dir;
+  testing::TempDir dir;
   std::ofstream(dir / "items.csv") << "item_id,title\ni1,One\n";
   ItemMetadataSpec spec = Spec({"title"});
   spec.path = (dir / "items.csv").string();

@@ -19,7 +19,7 @@ class ModelLoaderTest : public ::testing::Test {
   }
 
   testing::LogCapture logs_;
-  testing::ScratchDir dir_;
+  testing::TempDir dir_;
   KeyRing ring_ = testing::TestRing();
   ArtifactCaps caps_;
 };

@@ -26,7 +26,7 @@ std::string RecipeYaml(const std::string& name, const std::filesystem::path& art
 class StartupLoaderTest : public ::testing::Test {
  protected:
   testing::LogCapture logs_;
-  testing::ScratchDir dir_;
+  testing::TempDir dir_;
   KeyRing ring_ = testing::TestRing();
   ServeConfig config_;
   ModelRegistry registry_;

@@ -7,11 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "recotem/artifact/artifact_header.h"
 #include "recotem/artifact/container.h"
 #include "recotem/artifact/key_ring.h"
 #include "recotem/artifact/model_bundle.h"
+#include "serve_fixtures.h"
 #include "test_models.h"
+#include "test_support.h"
 
 namespace recotem::serve::testing {
 
@@ -19,14 +20,9 @@ inline const std::string kTestSigningKeys = "k1:" + std::string(64, '1');
 
 inline KeyRing TestRing() { return KeyRing::Parse(kTestSigningKeys); }
 
-inline std::string TopPopHeaderJson(const std::string& recipe) {
-  ArtifactHeader header;
-  header.recipe_name = recipe;
-  header.best_class = "TopPopRecommender";
-  header.trained_at = "2026-01-02T03:04:05Z";
-  header.metric = "ndcg";
-  header.cutoff = 10;
-  return EncodeHeaderJson(header);
+inline std::string TopPopHeaderJson(const std::string& recipe,
+                                    const std::string& trained_at = "2026-01-02T03:04:05Z") {
+  return ::recotem::testing::TopPopHeaderJson(recipe, trained_at);
 }
 
 inline std::vector<uint8_t> TopPopArtifactBytes(const SigningKey& key, const std::string& recipe,
@@ -43,24 +39,7 @@ inline void WriteBytes(const std::filesystem::path& path, const std::vector<uint
             static_cast<std::streamsize>(bytes.size()));
 }
 
-// A fresh directory under the system temp dir, removed on destruction.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "recotem-serve-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
-};
+// Scratch directories are the shared test_support.h TempDir.
+using ::recotem::testing::TempDir;
 
 }  // namespace recotem::serve::testing

@@ -172,10 +172,10 @@ TEST(RunSearch, APerTrialTimeoutStopsIterativeFitsCooperatively) {
 // TopPop behind a fit that sleeps without looking at the stop request: the
 // one kind of fit the orphan path exists for, with no built-in algorithm's
 // timing involved.
-class StubbornTopPop final : public Recommender {
+class StopIgnoringTopPop final : public Recommender {
  public:
-  static constexpr const char* kClassName = "StubbornTopPopRecommender";
-  explicit StubbornTopPop(const HyperParams& params) : inner_(params) {}
+  static constexpr const char* kClassName = "StopIgnoringTopPopRecommender";
+  explicit StopIgnoringTopPop(const HyperParams& params) : inner_(params) {}
   const char* class_name() const override { return kClassName; }
   HyperParams params() const override { return inner_.params(); }
   void Fit(const CsrMatrix& user_items) override {
@@ -202,13 +202,13 @@ class StubbornTopPop final : public Recommender {
 
 TEST(RunSearch, AFitThatIgnoresTheStopRequestIsOrphaned) {
   AlgorithmRegistry registry;
-  registry.Register({StubbornTopPop::kClassName,
+  registry.Register({StopIgnoringTopPop::kClassName,
                      {},
-                     [](const HyperParams& p) { return std::make_unique<StubbornTopPop>(p); },
+                     [](const HyperParams& p) { return std::make_unique<StopIgnoringTopPop>(p); },
                      {},
                      {}});
   InMemoryStudyStorage storage;
-  SearchOptions options = Options({{StubbornTopPop::kClassName, 1}}, 1);
+  SearchOptions options = Options({{StopIgnoringTopPop::kClassName, 1}}, 1);
   options.registry = &registry;
   options.per_trial_timeout = std::chrono::milliseconds(1);
   options.cancel_grace = std::chrono::milliseconds(1);
