@@ -177,49 +177,12 @@ void ApplyWithoutGram(const CgRow& s, const float* v, bool minus_b, float* out) 
   }
 }
 
-// out = A v, or A v − b with minus_b (padded vectors).
-void Apply(const CgRow& s, const float* v, bool minus_b, float* out) {
-  ApplyWithoutGram(s, v, minus_b, out);
-  AccumulateRows(s.gram_rows, v, s.kp, s.kp, out);  // P is symmetric: row j = column j
-}
-
 }  // namespace
-
-RECOTEM_MULTIVERSION void SolveCg(const CgRow& s, int64_t steps, bool warm_start, float* x_row) {
-  const int64_t kp = s.kp;
-  float* x = s.x;
-  float* r = s.r;
-  float* dir = s.p;
-  float* a_dir = s.ap;
-  if (warm_start) {
-    std::copy(x_row, x_row + s.k, x);
-    Apply(s, x, /*minus_b=*/true, a_dir);  // A x − b in one pass over the rows
-    for (int64_t j = 0; j < kp; ++j) r[j] = -a_dir[j];
-  } else {
-    std::fill(x, x + kp, 0.0f);
-    std::fill(r, r + kp, 0.0f);
-    AccumulateRows(s.rows, s.weights, s.nnz, kp, r);  // r = b − A·0
-  }
-  std::copy(r, r + kp, dir);
-  float rs = Dot(r, r, kp);
-  for (int64_t it = 0; it < steps && rs > kCgResidualSquaredTolerance; ++it) {
-    Apply(s, dir, /*minus_b=*/false, a_dir);
-    const float p_ap = Dot(dir, a_dir, kp);
-    if (!(p_ap > 0.0f) || !std::isfinite(p_ap)) break;  // singular direction: keep x
-    const float alpha = rs / p_ap;
-    const float rs_new = StepAndResidual(alpha, dir, a_dir, kp, x, r);
-    if (it + 1 == steps) break;  // no further direction needed
-    const float ratio = rs_new / rs;
-    for (int64_t j = 0; j < kp; j += kLane) Lanes(dir + j) = Lanes(r + j) + ratio * Lanes(dir + j);
-    rs = rs_new;
-  }
-  std::copy(x, x + s.k, x_row);
-}
 
 RECOTEM_MULTIVERSION void SolveCgBatch(const CgRow* batch, int g, int64_t steps, bool warm_start,
                                        float* const* x_rows) {
   const int64_t kp = batch[0].kp;
-  const float* gram = batch[0].gram_rows[0];
+  const float* gram = batch[0].gram;
   const float* in[kMaxBatch];
   float* out[kMaxBatch];
   float rs[kMaxBatch];
@@ -281,6 +244,11 @@ RECOTEM_MULTIVERSION void SolveCgBatch(const CgRow* batch, int g, int64_t steps,
   for (int b = 0; b < g; ++b) std::copy(batch[b].x, batch[b].x + batch[b].k, x_rows[b]);
 }
 
+void SolveCg(const CgRow& row, int64_t steps, bool warm_start, float* x_row) {
+  float* x_rows[1] = {x_row};
+  SolveCgBatch(&row, 1, steps, warm_start, x_rows);
+}
+
 IalsRowSolver::IalsRowSolver(const IalsSide& side, int64_t max_nnz)
     : side_(side), kp_(RoundUp(std::max<int64_t>(side.k, 1), kLane)) {
   const int64_t max_ld = std::max<int64_t>(max_nnz, 1);
@@ -295,8 +263,6 @@ IalsRowSolver::IalsRowSolver(const IalsSide& side, int64_t max_nnz)
           kDirectMaxBytes;
   if (!direct_) row_major_.assign(static_cast<size_t>(max_ld * kp_), 0.0f);
   rows_.assign(static_cast<size_t>(max_ld), nullptr);
-  gram_rows_.resize(static_cast<size_t>(kp_));
-  for (int64_t j = 0; j < kp_; ++j) gram_rows_[j] = gram_.data() + j * kp_;
   confidence_.assign(static_cast<size_t>(max_ld), 0.0f);
   weights_.assign(static_cast<size_t>(max_ld), 0.0f);
   dots_.assign(static_cast<size_t>(RoundUp(max_ld, kLane)), 0.0f);
@@ -375,7 +341,7 @@ std::optional<CgRow> IalsRowSolver::PrepareCg(int32_t row, float* x_row) {
                confidence_.data(),
                weights_.data(),
                nnz_,
-               gram_rows_.data(),
+               gram_.data(),
                k,
                kp_,
                lambda_,

@@ -39,15 +39,15 @@ struct IalsSide {
   bool cholesky = false;
 };
 
-// One row's CG system, as SolveCg reads it: the row's factor vectors and
-// the gram's rows (kp floats each, zero-padded), and scratch vectors of kp
+// One row's CG system, as SolveCg reads it: the row's factor vectors (kp
+// floats each, zero-padded), the padded gram and scratch vectors of kp
 // floats (dots: the row count rounded up to 16).
 struct CgRow {
   const float* const* rows = nullptr;
   const float* confidence = nullptr;  // c_e
   const float* weights = nullptr;     // c_e + β
   int64_t nnz = 0;
-  const float* const* gram_rows = nullptr;
+  const float* gram = nullptr;  // P, kp × kp row-major, zero-padded
   int64_t k = 0;
   int64_t kp = 0;
   float lambda = 0;
@@ -60,7 +60,7 @@ struct CgRow {
 };
 
 // `steps` CG iterations on A x = b from x_row (warm_start) or zero; writes
-// the k-float result to x_row.
+// the k-float result to x_row. (SolveCgBatch with one row.)
 void SolveCg(const CgRow& row, int64_t steps, bool warm_start, float* x_row);
 
 // Rows solved together by SolveCgBatch at most.
@@ -101,8 +101,7 @@ class IalsRowSolver {
   std::vector<float> gram_;         // P padded to kp × kp
   bool direct_ = false;             // rows_ point into side_.other
   std::vector<const float*> rows_;  // the row's factor vectors (kp floats each)
-  std::vector<const float*> gram_rows_;
-  std::vector<float> row_major_;  // gathered, padded factors (nnz × kp)
+  std::vector<float> row_major_;    // gathered, padded factors (nnz × kp)
   std::vector<float> confidence_, weights_, dots_;
   std::vector<float> zero_row_;            // kp zeros, pads partial blocks of rows
   std::vector<float> b_, x_, r_, p_, ap_;  // b_: the Cholesky right-hand side
