@@ -18,10 +18,11 @@ namespace {
 constexpr float kCgResidualSquaredTolerance = 1e-20f;
 // Factor vectors are padded to a multiple of kLane floats; the column-major
 // products work on blocks of kDotBlock rows.
-constexpr int64_t kLane = 16;
+constexpr int64_t kLane = kFactorLane;
 constexpr int64_t kWideLane = 64;
-// Factor matrices up to this size are read in place instead of gathered.
-constexpr int64_t kDirectMaxBytes = int64_t{1} << 20;
+// Factor matrices up to this size are read in place instead of gathered
+// (the L2 cache of the machines we measure on holds 2 MiB per core).
+constexpr int64_t kDirectMaxBytes = int64_t{2} << 20;
 // Gather prefetches the factor row this many entries ahead.
 constexpr int64_t kPrefetchDistance = 8;
 constexpr int64_t kCacheLine = 64;
@@ -122,37 +123,54 @@ float StepAndResidual(float alpha, const float* p, const float* ap, int64_t n, f
   return HorizontalSum(acc);
 }
 
-// out[b] += P v[b] for the g ≤ kMaxBatch vectors of a batch: P (kp × kp,
+// out[b] += P v[b] for the G ≤ kMaxBatch vectors of a batch: P (kp × kp,
 // row-major, symmetric) is read once for all of them, in column blocks of
-// 16·N floats whose g·N accumulators stay in registers.
-template <int N>
-void GramBlockTimesBatch(const float* gram, int64_t kp, int64_t c0, const float* const* v, int g,
+// 16·N floats whose G·N accumulators stay in registers.
+template <int G, int N>
+void GramBlockTimesBatch(const float* gram, int64_t kp, int64_t c0, const float* const* v,
                          float* const* out) {
-  Vec16 acc[kMaxBatch][N];
-  for (int b = 0; b < kMaxBatch; ++b) {
+  Vec16 acc[G][N];
+  for (int b = 0; b < G; ++b) {
     for (int64_t n = 0; n < N; ++n) acc[b][n] = Vec16{};
   }
   for (int64_t j = 0; j < kp; ++j) {
     const float* pj = gram + j * kp + c0;
     Vec16 row[N];
     for (int64_t n = 0; n < N; ++n) row[n] = Lanes(pj + 16 * n);
-#pragma GCC unroll 4
-    for (int b = 0; b < kMaxBatch; ++b) {
-      if (b >= g) break;
+    for (int b = 0; b < G; ++b) {
       const float vj = v[b][j];
       for (int64_t n = 0; n < N; ++n) acc[b][n] += vj * row[n];
     }
   }
-  for (int b = 0; b < g; ++b) {
+  for (int b = 0; b < G; ++b) {
     for (int64_t n = 0; n < N; ++n) Lanes(out[b] + c0 + 16 * n) += acc[b][n];
   }
 }
 
+template <int G>
+void GramTimesBatchOf(const float* gram, int64_t kp, const float* const* v, float* const* out) {
+  int64_t c0 = 0;
+  for (; c0 + kWideLane <= kp; c0 += kWideLane) GramBlockTimesBatch<G, 4>(gram, kp, c0, v, out);
+  for (; c0 < kp; c0 += kLane) GramBlockTimesBatch<G, 1>(gram, kp, c0, v, out);
+}
+
 void GramTimesBatch(const float* gram, int64_t kp, const float* const* v, int g,
                     float* const* out) {
-  int64_t c0 = 0;
-  for (; c0 + kWideLane <= kp; c0 += kWideLane) GramBlockTimesBatch<4>(gram, kp, c0, v, g, out);
-  for (; c0 < kp; c0 += kLane) GramBlockTimesBatch<1>(gram, kp, c0, v, g, out);
+  static_assert(kMaxBatch == 4);
+  switch (g) {
+    case 1:
+      GramTimesBatchOf<1>(gram, kp, v, out);
+      break;
+    case 2:
+      GramTimesBatchOf<2>(gram, kp, v, out);
+      break;
+    case 3:
+      GramTimesBatchOf<3>(gram, kp, v, out);
+      break;
+    default:
+      GramTimesBatchOf<4>(gram, kp, v, out);
+      break;
+  }
 }
 
 // out = (A − P) v, or (A − P) v − b with minus_b (padded vectors): the
@@ -254,13 +272,12 @@ IalsRowSolver::IalsRowSolver(const IalsSide& side, int64_t max_nnz)
   const int64_t max_ld = std::max<int64_t>(max_nnz, 1);
   gram_.assign(static_cast<size_t>(kp_ * kp_), 0.0f);
   CopyGram();
-  // Rows are read in place when they need no padding, are not needed
+  // Rows are read in place when they are padded already, are not needed
   // contiguously (Cholesky) and the whole factor matrix fits in the L2 cache;
   // otherwise they are gathered into a padded contiguous copy.
-  direct_ =
-      side.k % kLane == 0 && !side.cholesky &&
-      static_cast<int64_t>(side.rows->n_cols) * side.k * static_cast<int64_t>(sizeof(float)) <=
-          kDirectMaxBytes;
+  direct_ = Stride() == kp_ && !side.cholesky &&
+            static_cast<int64_t>(side.rows->n_cols) * kp_ * static_cast<int64_t>(sizeof(float)) <=
+                kDirectMaxBytes;
   if (!direct_) row_major_.assign(static_cast<size_t>(max_ld * kp_), 0.0f);
   rows_.assign(static_cast<size_t>(max_ld), nullptr);
   confidence_.assign(static_cast<size_t>(max_ld), 0.0f);
@@ -280,8 +297,13 @@ void IalsRowSolver::CopyGram() {
   gram_version_ = side_.gram_version;
 }
 
+int64_t IalsRowSolver::Stride() const {
+  return side_.other_stride > 0 ? side_.other_stride : side_.k;
+}
+
 void IalsRowSolver::Gather(int32_t row, int64_t nnz) {
   const int64_t k = side_.k;
+  const int64_t stride = Stride();
   std::span<const int32_t> items = side_.rows->RowIndices(row);
   std::span<const float> values = side_.rows->RowValues(row);
   nnz_ = nnz;
@@ -290,12 +312,12 @@ void IalsRowSolver::Gather(int32_t row, int64_t nnz) {
     // item): request a later row while copying this one.
     if (!direct_ && e + kPrefetchDistance < nnz) {
       const char* ahead = reinterpret_cast<const char*>(
-          side_.other + static_cast<int64_t>(items[e + kPrefetchDistance]) * k);
+          side_.other + static_cast<int64_t>(items[e + kPrefetchDistance]) * stride);
       for (int64_t byte = 0; byte < k * static_cast<int64_t>(sizeof(float)); byte += kCacheLine) {
         __builtin_prefetch(ahead + byte);
       }
     }
-    const float* source = side_.other + static_cast<int64_t>(items[e]) * k;
+    const float* source = side_.other + static_cast<int64_t>(items[e]) * stride;
     if (direct_) {
       rows_[e] = source;
     } else {

@@ -28,6 +28,10 @@ struct IalsSide {
   const CsrMatrix* rows = nullptr;  // this side's interactions (rows × n_other)
   const float* other = nullptr;     // fixed factors, row-major n_other × k
   int64_t k = 0;
+  // Floats from one row of `other` to the next (≥ k; 0 means k). Rows
+  // padded with zeros to a multiple of kFactorLane are read in place
+  // (no gathered copy) when the matrix fits in the cache.
+  int64_t other_stride = 0;
   const float* gram = nullptr;  // P = alpha0 · OᵀO (k × k, symmetric)
   uint64_t gram_version = 0;    // bump whenever `gram` changes
   double alpha0 = 0;
@@ -63,6 +67,10 @@ struct CgRow {
 // the k-float result to x_row. (SolveCgBatch with one row.)
 void SolveCg(const CgRow& row, int64_t steps, bool warm_start, float* x_row);
 
+// The vector width (floats) of the CG kernels: factor vectors are padded to
+// a multiple of it.
+inline constexpr int64_t kFactorLane = 16;
+
 // Rows solved together by SolveCgBatch at most.
 inline constexpr int kMaxBatch = 4;
 
@@ -90,6 +98,7 @@ class IalsRowSolver {
 
  private:
   void CopyGram();
+  int64_t Stride() const;
   void Gather(int32_t row, int64_t nnz);
   void SolveCholesky(float lambda, float* x_row);
 
