@@ -170,7 +170,7 @@ void BPRFMRecommender::FitWithOptions(const CsrMatrix& user_items, const FitOpti
   std::mt19937_64 init_rng = SeededRng(p.random_seed, 0);
   std::uniform_real_distribution<float> uniform(-0.5f, 0.5f);
   const float init_scale = 1.0f / static_cast<float>(k);
-  auto init = [&](std::vector<float>& f, int64_t rows) {
+  auto init = [&](AlignedVector<float>& f, int64_t rows) {
     f.resize(static_cast<size_t>(rows * k));
     for (float& v : f) v = uniform(init_rng) * init_scale;
   };
@@ -268,9 +268,9 @@ void BPRFMRecommender::Load(const TensorMap& in, int32_t n_items) {
   epochs_trained_ = p.train_epochs;
   n_items_ = n_items;
   n_users_ = static_cast<int32_t>(users.size() / static_cast<size_t>(k));
-  item_embeddings_ = std::move(items);
+  item_embeddings_ = ToAligned(items);
   item_biases_ = std::move(biases);
-  user_embeddings_ = std::move(users);
+  user_embeddings_ = ToAligned(users);
 }
 
 }  // namespace recotem

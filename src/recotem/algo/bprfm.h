@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "recotem/algo/aligned_vector.h"
 #include "recotem/algo/recommender.h"
 #include "recotem/algo/search_space.h"
 
@@ -68,8 +69,8 @@ class BPRFMRecommender final : public Recommender {
   int64_t epochs_trained_ = 0;
   int32_t n_users_ = 0;
   int32_t n_items_ = 0;
-  std::vector<float> user_embeddings_;
-  std::vector<float> item_embeddings_;
+  AlignedVector<float> user_embeddings_;
+  AlignedVector<float> item_embeddings_;
   std::vector<float> item_biases_;
 };
 

@@ -7,6 +7,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "recotem/algo/aligned_vector.h"
 #include "recotem/algo/factor_scoring.h"
 #include "recotem/algo/hyper_params.h"
 #include "recotem/algo/ials_row_solver.h"
@@ -70,16 +71,16 @@ std::mt19937 SeededRng(int64_t seed) {
 // scale · FᵀF for the row-major n × k factors F (rows `stride` floats
 // apart), summed over fixed chunks (so the result does not depend on the
 // thread count).
-std::vector<float> ScaledGram(const std::vector<float>& factors, int64_t n, int64_t k,
-                              int64_t stride, double scale, int n_threads) {
+std::vector<float> ScaledGram(const float* factors, int64_t n, int64_t k, int64_t stride,
+                              double scale, int n_threads) {
   const int64_t n_chunks = (n + kGramRowsPerChunk - 1) / kGramRowsPerChunk;
   std::vector<Matrix> partial(static_cast<size_t>(n_chunks));
   ParallelFor(n_chunks, 1, n_threads, [&](int64_t begin, int64_t end, int) {
     for (int64_t c = begin; c < end; ++c) {
       const int64_t first = c * kGramRowsPerChunk;
       const int64_t rows = std::min(n, first + kGramRowsPerChunk) - first;
-      Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>> f(factors.data() + first * stride, rows,
-                                                             k, Eigen::OuterStride<>(stride));
+      Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>> f(factors + first * stride, rows, k,
+                                                             Eigen::OuterStride<>(stride));
       partial[c].noalias() = f.transpose() * f;
     }
   });
@@ -95,11 +96,9 @@ int64_t RoundUp(int64_t n, int64_t multiple) { return (n + multiple - 1) / multi
 
 // Copies the n rows of k floats in `from` (rows `from_stride` apart) to rows
 // `to_stride` apart in `to`; padding floats of `to` are left as they are.
-void CopyRows(const std::vector<float>& from, int64_t from_stride, int64_t n, int64_t k,
-              std::vector<float>& to, int64_t to_stride) {
-  for (int64_t r = 0; r < n; ++r) {
-    std::copy_n(from.data() + r * from_stride, k, to.data() + r * to_stride);
-  }
+void CopyRows(const float* from, int64_t from_stride, int64_t n, int64_t k, float* to,
+              int64_t to_stride) {
+  for (int64_t r = 0; r < n; ++r) std::copy_n(from + r * from_stride, k, to + r * to_stride);
 }
 
 int64_t MaxRowLength(const CsrMatrix& m) {
@@ -124,8 +123,8 @@ struct SideUpdater {
 // Longer rows are solved one by one: four of them interleaved would push each
 // other's factors out of the caches. Each worker owns one solver for single
 // rows (scratch for the longest row) and kMaxBatch small ones.
-void UpdateSide(SideUpdater& updater, int64_t cg_steps, std::vector<float>& factors, int64_t stride,
-                const FitOptions& options) {
+void UpdateSide(SideUpdater& updater, int64_t cg_steps, AlignedVector<float>& factors,
+                int64_t stride, const FitOptions& options) {
   const IalsSide& side = updater.side;
   const CsrMatrix& rows = *side.rows;
   const int64_t k = side.k;
@@ -255,7 +254,7 @@ void IALSRecommender::FitWithOptions(const CsrMatrix& user_items, const FitOptio
   const CsrMatrix item_users = user_items.Transposed();
   // Initialisation: U then V, each from its own generator seeded alike.
   const float init_scale = static_cast<float>(p.init_std / std::sqrt(static_cast<double>(k)));
-  auto init = [&](std::vector<float>& f, int64_t n_rows) {
+  auto init = [&](AlignedVector<float>& f, int64_t n_rows) {
     std::mt19937 rng = SeededRng(p.random_seed);
     std::normal_distribution<float> normal(0.0f, init_scale);
     f.resize(static_cast<size_t>(n_rows * k));
@@ -282,24 +281,20 @@ void IALSRecommender::FitWithOptions(const CsrMatrix& user_items, const FitOptio
   SideUpdater items{MakeSide(p, item_users, reg), MaxRowLength(item_users), {}};
   const int64_t max_epochs = options.max_epochs > 0 ? options.max_epochs : p.train_epochs;
   epochs_trained_ = 0;
-  // The solvers read factor rows in place when they are padded with zeros
-  // to whole vectors: for other k the epochs run on padded copies, copied
-  // back into the model after every epoch (for on_epoch's evaluation).
+  // The epochs run on cache-line-aligned copies of the factors whose rows
+  // are padded with zeros to whole vectors, so the solvers read them in
+  // place; they are copied back into the model after every epoch (for
+  // on_epoch's evaluation).
   const int64_t stride = RoundUp(k, kFactorLane);
-  std::vector<float> user_padded, item_padded;
-  if (stride != k) {
-    user_padded.assign(static_cast<size_t>(n_users_ * stride), 0.0f);
-    item_padded.assign(static_cast<size_t>(n_items_ * stride), 0.0f);
-    CopyRows(user_factors_, k, n_users_, k, user_padded, stride);
-    CopyRows(item_factors_, k, n_items_, k, item_padded, stride);
-  }
-  std::vector<float>& user_work = stride != k ? user_padded : user_factors_;
-  std::vector<float>& item_work = stride != k ? item_padded : item_factors_;
+  AlignedVector<float> user_work(static_cast<size_t>(n_users_ * stride), 0.0f);
+  AlignedVector<float> item_work(static_cast<size_t>(n_items_ * stride), 0.0f);
+  CopyRows(user_factors_.data(), k, n_users_, k, user_work.data(), stride);
+  CopyRows(item_factors_.data(), k, n_items_, k, item_work.data(), stride);
   users.side.other_stride = stride;
   items.side.other_stride = stride;
   // item_gram_ (alpha0 · VᵀV) is both the users' P and what ScoreProfiles
   // needs, so it is kept current after every epoch.
-  item_gram_ = ScaledGram(item_work, n_items_, k, stride, p.alpha0, options.n_threads);
+  item_gram_ = ScaledGram(item_work.data(), n_items_, k, stride, p.alpha0, options.n_threads);
   for (int64_t epoch = 0; epoch < max_epochs; ++epoch) {
     if (options.stop.stop_requested()) throw FitCancelled();
     users.side.other = item_work.data();
@@ -307,16 +302,14 @@ void IALSRecommender::FitWithOptions(const CsrMatrix& user_items, const FitOptio
     users.side.gram_version = static_cast<uint64_t>(epoch) + 1;
     UpdateSide(users, p.max_cg_steps, user_work, stride, options);
     std::vector<float> user_gram =
-        ScaledGram(user_work, n_users_, k, stride, p.alpha0, options.n_threads);
+        ScaledGram(user_work.data(), n_users_, k, stride, p.alpha0, options.n_threads);
     items.side.other = user_work.data();
     items.side.gram = user_gram.data();
     items.side.gram_version = static_cast<uint64_t>(epoch) + 1;
     UpdateSide(items, p.max_cg_steps, item_work, stride, options);
-    item_gram_ = ScaledGram(item_work, n_items_, k, stride, p.alpha0, options.n_threads);
-    if (stride != k) {
-      CopyRows(user_padded, stride, n_users_, k, user_factors_, k);
-      CopyRows(item_padded, stride, n_items_, k, item_factors_, k);
-    }
+    item_gram_ = ScaledGram(item_work.data(), n_items_, k, stride, p.alpha0, options.n_threads);
+    CopyRows(user_work.data(), stride, n_users_, k, user_factors_.data(), k);
+    CopyRows(item_work.data(), stride, n_items_, k, item_factors_.data(), k);
     epochs_trained_ = epoch + 1;
     if (options.on_epoch &&
         options.on_epoch(static_cast<int>(epochs_trained_)) == EpochVerdict::kStop) {
@@ -327,7 +320,7 @@ void IALSRecommender::FitWithOptions(const CsrMatrix& user_items, const FitOptio
 
 void IALSRecommender::UpdateItemGram(int n_threads) {
   const int64_t k = params_.n_components;
-  item_gram_ = ScaledGram(item_factors_, n_items_, k, k, params_.alpha0, n_threads);
+  item_gram_ = ScaledGram(item_factors_.data(), n_items_, k, k, params_.alpha0, n_threads);
 }
 
 void IALSRecommender::ScoreUsers(const CsrMatrix& /*interactions*/, std::span<const int32_t> users,
@@ -374,8 +367,8 @@ void IALSRecommender::Load(const TensorMap& in, int32_t n_items) {
   epochs_trained_ = p.train_epochs;
   n_items_ = n_items;
   n_users_ = static_cast<int32_t>(users.size() / static_cast<size_t>(k));
-  user_factors_ = std::move(users);
-  item_factors_ = std::move(items);
+  user_factors_ = ToAligned(users);
+  item_factors_ = ToAligned(items);
   UpdateItemGram(1);
 }
 

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "recotem/algo/aligned_vector.h"
 #include "recotem/algo/recommender.h"
 #include "recotem/algo/search_space.h"
 
@@ -73,8 +74,8 @@ class IALSRecommender final : public Recommender {
   void Save(TensorMap& out) const override;
   void Load(const TensorMap& in, int32_t n_items) override;
 
-  const std::vector<float>& user_factors() const { return user_factors_; }
-  const std::vector<float>& item_factors() const { return item_factors_; }
+  const AlignedVector<float>& user_factors() const { return user_factors_; }
+  const AlignedVector<float>& item_factors() const { return item_factors_; }
 
  private:
   void UpdateItemGram(int n_threads);
@@ -83,9 +84,9 @@ class IALSRecommender final : public Recommender {
   int64_t epochs_trained_ = 0;
   int32_t n_users_ = 0;
   int32_t n_items_ = 0;
-  std::vector<float> user_factors_;  // row-major n_users × K
-  std::vector<float> item_factors_;  // row-major n_items × K
-  std::vector<float> item_gram_;     // alpha0 · VᵀV (K × K), for ScoreProfiles
+  AlignedVector<float> user_factors_;  // row-major n_users × K
+  AlignedVector<float> item_factors_;  // row-major n_items × K
+  std::vector<float> item_gram_;       // alpha0 · VᵀV (K × K), for ScoreProfiles
 };
 
 }  // namespace recotem

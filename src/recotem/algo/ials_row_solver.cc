@@ -284,7 +284,7 @@ IalsRowSolver::IalsRowSolver(const IalsSide& side, int64_t max_nnz)
   weights_.assign(static_cast<size_t>(max_ld), 0.0f);
   dots_.assign(static_cast<size_t>(RoundUp(max_ld, kLane)), 0.0f);
   zero_row_.assign(static_cast<size_t>(kp_), 0.0f);
-  for (std::vector<float>* v : {&b_, &x_, &r_, &p_, &ap_}) {
+  for (AlignedVector<float>* v : {&b_, &x_, &r_, &p_, &ap_}) {
     v->assign(static_cast<size_t>(kp_), 0.0f);
   }
 }

@@ -19,6 +19,7 @@
 #include <optional>
 #include <vector>
 
+#include "recotem/algo/aligned_vector.h"
 #include "recotem/core/csr_matrix.h"
 
 namespace recotem {
@@ -107,13 +108,13 @@ class IalsRowSolver {
   int64_t nnz_ = 0;  // entries of the current row
   float lambda_ = 0;
   uint64_t gram_version_ = 0;
-  std::vector<float> gram_;         // P padded to kp × kp
+  AlignedVector<float> gram_;       // P padded to kp × kp
   bool direct_ = false;             // rows_ point into side_.other
   std::vector<const float*> rows_;  // the row's factor vectors (kp floats each)
-  std::vector<float> row_major_;    // gathered, padded factors (nnz × kp)
+  AlignedVector<float> row_major_;  // gathered, padded factors (nnz × kp)
   std::vector<float> confidence_, weights_, dots_;
-  std::vector<float> zero_row_;            // kp zeros, pads partial blocks of rows
-  std::vector<float> b_, x_, r_, p_, ap_;  // b_: the Cholesky right-hand side
+  AlignedVector<float> zero_row_;            // kp zeros, pads partial blocks of rows
+  AlignedVector<float> b_, x_, r_, p_, ap_;  // b_: the Cholesky right-hand side
 };
 
 }  // namespace recotem

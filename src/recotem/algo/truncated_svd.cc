@@ -178,8 +178,8 @@ void TruncatedSVDRecommender::Load(const TensorMap& in, int32_t n_items) {
   rank_ = rank;
   n_items_ = n_items;
   n_users_ = static_cast<int32_t>(users.size() / static_cast<size_t>(rank));
-  item_components_ = std::move(items);
-  user_embeddings_ = std::move(users);
+  item_components_ = ToAligned(items);
+  user_embeddings_ = ToAligned(users);
 }
 
 }  // namespace recotem

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "recotem/algo/aligned_vector.h"
 #include "recotem/algo/recommender.h"
 #include "recotem/algo/search_space.h"
 
@@ -55,8 +56,8 @@ class TruncatedSVDRecommender final : public Recommender {
   int64_t rank_ = 0;
   int32_t n_users_ = 0;
   int32_t n_items_ = 0;
-  std::vector<float> user_embeddings_;  // row-major n_users × rank
-  std::vector<float> item_components_;  // row-major n_items × rank (V_k)
+  AlignedVector<float> user_embeddings_;  // row-major n_users × rank
+  AlignedVector<float> item_components_;  // row-major n_items × rank (V_k)
 };
 
 }  // namespace recotem
