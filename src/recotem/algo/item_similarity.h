@@ -3,8 +3,9 @@
 // score(u, j) = Σ_{i ∈ S_u} X[u,i] · W[i,j] over the user's stored entries.
 //
 // A sparse W (top-k neighbours) is kept as CSR; when it is dense enough (and
-// small enough) a dense row-major copy is kept as well and scoring adds
-// whole rows (vectorised). Both paths accumulate in the same order
+// small enough) a dense row-major copy is kept as well and scoring sums
+// whole rows, a block of columns at a time for all the users of a call (so
+// the block of W stays in cache and the sums in registers). Both paths accumulate in the same order
 // (ascending i) and a missing entry adds +0, so the choice never changes a
 // score. A dense W (DenseSLIM) is kept dense only. Persisted as the tensors
 // `<prefix>indptr` (I64), `<prefix>indices` (I32), `<prefix>values` (F32), or
@@ -47,7 +48,9 @@ class ItemSimilarity {
   void Load(const TensorMap& in, const std::string& prefix, int32_t n_items);
 
  private:
-  void ScoreRow(const CsrMatrix& x, int32_t row, float* out) const;
+  // ScoreRows after its checks; `out` holds rows.size() × n_items() floats.
+  void ScoreValidRows(const CsrMatrix& x, std::span<const int32_t> rows, float* out) const;
+  void ScoreSparseRow(const CsrMatrix& x, int32_t row, float* out) const;
   void MaybeDensify();
 
   int32_t n_items_ = 0;
