@@ -6,16 +6,78 @@
 #include <openssl/kdf.h>
 #include <openssl/rand.h>
 
+#include <pthread.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <memory>
 #include <stdexcept>
 
 #include "recotem/core/strings.h"
 
 namespace recotem {
 
+namespace {
+
+// SHA-256 as fetched once: EVP_sha256() makes every EVP_Digest look the
+// implementation up again (OpenSSL 3), a third of the cost of hashing an
+// API key.
+const EVP_MD* Sha256Md() {
+  static const EVP_MD* md = [] {
+    const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return fetched != nullptr ? fetched : EVP_sha256();
+  }();
+  return md;
+}
+
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+};
+
+// Random bytes are drawn from the CSPRNG a block at a time per thread (one
+// RAND_bytes call — its locking and fork check — per 4 KiB instead of per
+// request id). A fork empties every block: the child must not reuse bytes
+// the parent hands out too.
+constexpr size_t kRandomBlockBytes = 4096;
+std::atomic<uint64_t> g_fork_generation{0};
+
+void BumpForkGeneration() { g_fork_generation.fetch_add(1, std::memory_order_relaxed); }
+
+struct RandomBlock {
+  std::array<uint8_t, kRandomBlockBytes> bytes{};
+  size_t used = kRandomBlockBytes;
+  uint64_t generation = 0;
+
+  void Take(uint8_t* out, size_t n) {
+    static const bool registered = pthread_atfork(nullptr, nullptr, BumpForkGeneration) == 0;
+    (void)registered;
+    const uint64_t now = g_fork_generation.load(std::memory_order_relaxed);
+    if (generation != now) {
+      used = kRandomBlockBytes;
+      generation = now;
+    }
+    if (used + n > kRandomBlockBytes) {
+      if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+        throw std::runtime_error("CSPRNG failed");
+      }
+      used = 0;
+    }
+    std::copy_n(bytes.begin() + static_cast<std::ptrdiff_t>(used), n, out);
+    std::fill_n(bytes.begin() + static_cast<std::ptrdiff_t>(used), n, uint8_t{0});
+    used += n;
+  }
+};
+
+}  // namespace
+
 Sha256Digest Sha256(std::span<const uint8_t> data) {
   Sha256Digest out{};
   unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr) != 1) {
+  thread_local std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  if (!ctx || EVP_DigestInit_ex2(ctx.get(), Sha256Md(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), out.data(), &len) != 1) {
     throw std::runtime_error("SHA-256 failed");
   }
   return out;
@@ -97,12 +159,20 @@ std::vector<uint8_t> RandomBytes(size_t n) {
 }
 
 std::string RandomUuid4() {
-  std::vector<uint8_t> b = RandomBytes(16);
+  thread_local RandomBlock block;
+  std::array<uint8_t, 16> b{};
+  block.Take(b.data(), b.size());
   b[6] = static_cast<uint8_t>((b[6] & 0x0F) | 0x40);
   b[8] = static_cast<uint8_t>((b[8] & 0x3F) | 0x80);
-  std::string hex = HexEncode(b);
-  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
-         hex.substr(16, 4) + "-" + hex.substr(20);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(36);
+  for (size_t i = 0; i < b.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    out.push_back(kHex[b[i] >> 4]);
+    out.push_back(kHex[b[i] & 0x0F]);
+  }
+  return out;
 }
 
 }  // namespace recotem

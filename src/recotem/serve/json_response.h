@@ -28,6 +28,14 @@ inline constexpr const char* kMethodNotAllowedDetail = "Method Not Allowed";
 // Compact JSON text; invalid UTF-8 in strings is replaced by U+FFFD.
 std::string DumpJson(const nlohmann::ordered_json& value);
 
+// Append to `out` exactly what DumpJson writes for a string, a double and
+// any value, without building a JSON tree first (the /predict body is
+// written this way). Printable ASCII strings are copied directly; others go
+// through DumpJson.
+void AppendJsonString(std::string& out, std::string_view value);
+void AppendJsonDouble(std::string& out, double value);
+void AppendJson(std::string& out, const nlohmann::ordered_json& value);
+
 HttpResponse JsonResponse(int status, const nlohmann::ordered_json& body);
 // {"detail": {"detail": <detail>, "code": <code>}}
 HttpResponse NestedErrorResponse(int status, std::string_view detail, std::string_view code);

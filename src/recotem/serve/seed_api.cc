@@ -106,39 +106,52 @@ Json ModelsBody(const std::vector<ModelRegistry::EntryPtr>& entries) {
   return models;
 }
 
-Json ItemJson(const Json* metadata, std::string_view item_id, float score) {
-  Json item = Json::object();
+void AppendItemJson(std::string& out, const Json* metadata, std::string_view item_id, float score) {
+  out += '{';
   if (metadata != nullptr && metadata->is_object()) {
     for (auto it = metadata->begin(); it != metadata->end(); ++it) {
-      // The trusted values are set last and can never be shadowed.
+      // The trusted values are written last and can never be shadowed.
       if (it.key() == "item_id" || it.key() == "score") {
         continue;
       }
-      item[it.key()] = it.value();
+      AppendJsonString(out, it.key());
+      out += ':';
+      AppendJson(out, it.value());
+      out += ',';
     }
   }
-  item["item_id"] = item_id;
-  item["score"] = static_cast<double>(score);
-  return item;
+  out += R"("item_id":)";
+  AppendJsonString(out, item_id);
+  out += R"(,"score":)";
+  AppendJsonDouble(out, static_cast<double>(score));
+  out += '}';
 }
 
-Json PredictBody(const RegistryEntry& entry, const std::vector<ScoredIndex<float>>& top,
-                 std::string_view request_id) {
-  Json items = Json::array();
-  for (const ScoredIndex<float>& s : top) {
-    const std::string& id = entry.model->ItemId(s.index);
-    items.push_back(ItemJson(entry.metadata ? entry.metadata->Find(id) : nullptr, id, s.score));
+std::string PredictBody(const RegistryEntry& entry, const std::vector<ScoredIndex<float>>& top,
+                        std::string_view request_id) {
+  constexpr size_t kBytesPerItem = 48;
+  std::string out;
+  out.reserve(kBytesPerItem * (top.size() + 4));
+  out += R"({"items":[)";
+  for (size_t i = 0; i < top.size(); ++i) {
+    if (i > 0) {
+      out += ',';
+    }
+    const std::string& id = entry.model->ItemId(top[i].index);
+    AppendItemJson(out, entry.metadata ? entry.metadata->Find(id) : nullptr, id, top[i].score);
   }
-  Json model = Json::object();
-  model["recipe"] = entry.name;
-  model["trained_at"] = HeaderStringOrNull(entry.header, "trained_at");
-  model["best_class"] = HeaderStringOrNull(entry.header, "best_class");
-  model["kid"] = entry.kid;
-  Json body = Json::object();
-  body["items"] = std::move(items);
-  body["model"] = std::move(model);
-  body["request_id"] = request_id;
-  return body;
+  out += R"(],"model":{"recipe":)";
+  AppendJsonString(out, entry.name);
+  out += R"(,"trained_at":)";
+  AppendJson(out, HeaderStringOrNull(entry.header, "trained_at"));
+  out += R"(,"best_class":)";
+  AppendJson(out, HeaderStringOrNull(entry.header, "best_class"));
+  out += R"(,"kid":)";
+  AppendJsonString(out, entry.kid);
+  out += R"(},"request_id":)";
+  AppendJsonString(out, request_id);
+  out += '}';
+  return out;
 }
 
 SeedApi::SeedApi(const ModelRegistry& registry, ServeMetrics* metrics)
@@ -198,7 +211,10 @@ HttpResponse SeedApi::Score(const RegistryEntry& entry, const PredictRequest& re
           request_id);
     }
     *status = PredictStatus::kOk;
-    return WithRequestId(JsonResponse(200, PredictBody(entry, *top, request_id)), request_id);
+    HttpResponse response;
+    response.status = 200;
+    response.body = PredictBody(entry, *top, request_id);
+    return WithRequestId(std::move(response), request_id);
   } catch (const std::exception& e) {
     *status = PredictStatus::kError;
     // The context is bound only on this rare path: building it per request

@@ -57,12 +57,13 @@ bool AllHealthy(const std::vector<ModelRegistry::EntryPtr>& entries);
 nlohmann::ordered_json ModelsBody(const std::vector<ModelRegistry::EntryPtr>& entries);
 // One recommended item: the metadata fields (if any, in their order, minus
 // any `item_id`/`score` columns), then item_id, then score.
-// The metadata join uses the entry's own index (serving.md §6.2).
-nlohmann::ordered_json ItemJson(const nlohmann::ordered_json* metadata, std::string_view item_id,
-                                float score);
-// The 200 body of /predict: {items, model: {recipe, trained_at, best_class, kid}, request_id}.
-nlohmann::ordered_json PredictBody(const RegistryEntry& entry,
-                                   const std::vector<ScoredIndex<float>>& top,
-                                   std::string_view request_id);
+// The metadata join uses the entry's own index (serving.md §6.2). Appended
+// to `out` as compact JSON text.
+void AppendItemJson(std::string& out, const nlohmann::ordered_json* metadata,
+                    std::string_view item_id, float score);
+// The 200 body of /predict as JSON text (the hot path writes it without a
+// JSON tree): {items, model: {recipe, trained_at, best_class, kid}, request_id}.
+std::string PredictBody(const RegistryEntry& entry, const std::vector<ScoredIndex<float>>& top,
+                        std::string_view request_id);
 
 }  // namespace recotem::serve

@@ -72,7 +72,9 @@ std::optional<std::vector<ScoredIndex<float>>> ServingModel::RecommendForUser(
   if (!row) {
     return std::nullopt;
   }
-  std::vector<float> scores(static_cast<size_t>(bundle_.items.size()));
+  // One score buffer per I/O thread, reused by every request it serves.
+  thread_local std::vector<float> scores;
+  scores.resize(static_cast<size_t>(bundle_.items.size()));
   bundle_.model->ScoreUsers(bundle_.seen, std::span<const int32_t>(&*row, 1), scores);
   for (int32_t item : bundle_.seen.RowIndices(*row)) {
     scores[static_cast<size_t>(item)] = kExcluded;

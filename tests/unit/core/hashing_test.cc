@@ -1,6 +1,11 @@
 #include "recotem/core/hashing.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <regex>
+#include <set>
 
 #include "recotem/core/strings.h"
 
@@ -41,6 +46,44 @@ TEST(Hashing, Uuid4HasCanonicalForm) {
   ASSERT_EQ(u.size(), 36u);
   EXPECT_EQ(u[14], '4');
   EXPECT_EQ(u[8], '-');
+}
+
+TEST(Hashing, Uuid4sAreDistinctAcrossRefillsOfTheRandomBlock) {
+  const std::regex canonical("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+  std::set<std::string> seen;
+  constexpr int kCount = 1000;  // 16 kB of random bytes: several 4 kB blocks
+  for (int i = 0; i < kCount; ++i) {
+    std::string u = RandomUuid4();
+    if (i % 100 == 0) {
+      EXPECT_TRUE(std::regex_match(u, canonical)) << u;
+    }
+    seen.insert(u);
+  }
+  EXPECT_EQ(seen.size(), static_cast<size_t>(kCount));
+}
+
+// Ids are drawn from a per-thread block of CSPRNG bytes: a forked child must
+// not hand out the bytes its parent hands out next.
+TEST(Hashing, AForkedChildDoesNotRepeatTheParentsNextUuid) {
+  (void)RandomUuid4();  // the block is filled now
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    std::string u = RandomUuid4();
+    ssize_t written = write(fds[1], u.data(), u.size());
+    _exit(written == static_cast<ssize_t>(u.size()) ? 0 : 1);
+  }
+  std::string parent = RandomUuid4();
+  std::string child(36, '\0');
+  ssize_t got = read(fds[0], child.data(), child.size());
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(fds[0]);
+  close(fds[1]);
+  ASSERT_EQ(got, 36);
+  EXPECT_NE(child, parent);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <regex>
 
 #include "log_capture.h"
@@ -159,11 +160,87 @@ TEST_F(SeedApiTest, ModelsListsLoadedHeadersWithKidAndName) {
             R"("trained_at":"2026-01-02T03:04:05Z","best_score":0.5,"kid":"k9","name":"a"}])");
 }
 
+std::string ItemText(const Json* metadata, std::string_view item_id, float score) {
+  std::string out;
+  AppendItemJson(out, metadata, item_id, score);
+  return out;
+}
+
 TEST(SeedApiShapes, ItemJsonPutsMetadataFirstAndCannotBeShadowed) {
   Json metadata = {{"title", "T"}, {"score", 99}, {"item_id", "fake"}, {"genre", nullptr}};
-  EXPECT_EQ(DumpJson(ItemJson(&metadata, "i7", 0.5f)),
+  EXPECT_EQ(ItemText(&metadata, "i7", 0.5f),
             R"({"title":"T","genre":null,"item_id":"i7","score":0.5})");
-  EXPECT_EQ(DumpJson(ItemJson(nullptr, "i7", 0.25f)), R"({"item_id":"i7","score":0.25})");
+  EXPECT_EQ(ItemText(nullptr, "i7", 0.25f), R"({"item_id":"i7","score":0.25})");
+}
+
+// The /predict body is written as text; it must be byte for byte what
+// nlohmann writes for the same values (escapes, invalid UTF-8, numbers).
+TEST(SeedApiShapes, JsonAppendersWriteWhatDumpJsonWrites) {
+  const std::vector<std::string> strings = {"",
+                                            "plain-id_42",
+                                            "quote\"d",
+                                            "back\\slash",
+                                            "tab\tnew\nline",
+                                            std::string("nul\0x", 5),
+                                            "\x01\x1f\x7f",
+                                            "caf\xc3\xa9 \xe2\x82\xac",
+                                            "bad \xff\xfe utf8",
+                                            "trunc \xe2\x82",
+                                            "</script>"};
+  for (const std::string& value : strings) {
+    std::string out;
+    AppendJsonString(out, value);
+    EXPECT_EQ(out, DumpJson(Json(value))) << value;
+  }
+  const std::vector<double> numbers = {0.0,
+                                       -0.0,
+                                       0.5,
+                                       1.0,
+                                       -3.0,
+                                       1e-5,
+                                       1.5e-7,
+                                       1e15,
+                                       1e16,
+                                       123456789.125,
+                                       static_cast<double>(0.1f),
+                                       static_cast<double>(-2.7182817f),
+                                       static_cast<double>(3.4028235e38f),
+                                       std::numeric_limits<double>::denorm_min(),
+                                       std::numeric_limits<double>::quiet_NaN(),
+                                       std::numeric_limits<double>::infinity(),
+                                       -std::numeric_limits<double>::infinity()};
+  for (double value : numbers) {
+    std::string out;
+    AppendJsonDouble(out, value);
+    EXPECT_EQ(out, DumpJson(Json(value))) << value;
+  }
+  for (const Json& value :
+       {Json(nullptr), Json(true), Json(42), Json(-7), Json(18446744073709551615u), Json(2.25),
+        Json("\xc3("), Json::array({1, "a\"", nullptr}), Json{{"k", {{"nested", 1.5}}}}}) {
+    std::string out;
+    AppendJson(out, value);
+    EXPECT_EQ(out, DumpJson(value)) << DumpJson(value);
+  }
+}
+
+TEST_F(SeedApiTest, PredictBodyIsTheJsonOfItsFields) {
+  registry_.Replace(RegistryEntry::Loaded("news", testing::MakeServingModel("news", "k\"1"), "/n"));
+  ModelRegistry::EntryPtr entry = registry_.Find("news");
+  ASSERT_TRUE(entry);
+  std::vector<ScoredIndex<float>> top = {{0.75f, 1}, {-1.5e-7f, 0}};
+  Json items = Json::array();
+  for (const ScoredIndex<float>& s : top) {
+    items.push_back(
+        {{"item_id", entry->model->ItemId(s.index)}, {"score", static_cast<double>(s.score)}});
+  }
+  Json expected = {{"items", items},
+                   {"model",
+                    {{"recipe", "news"},
+                     {"trained_at", entry->header["trained_at"]},
+                     {"best_class", entry->header["best_class"]},
+                     {"kid", "k\"1"}}},
+                   {"request_id", "r\u00e9-1"}};
+  EXPECT_EQ(PredictBody(*entry, top, "r\u00e9-1"), DumpJson(expected));
 }
 
 }  // namespace
