@@ -36,13 +36,13 @@ template <int N>
 void SumDenseBlock(const float* dense, int64_t n, std::span<const int32_t> items,
                    std::span<const float> values, int64_t c0, float* out) {
   Vec16 acc[N];
-  for (int j = 0; j < N; ++j) acc[j] = Vec16{};
+  for (int64_t j = 0; j < N; ++j) acc[j] = Vec16{};
   for (size_t e = 0; e < items.size(); ++e) {
     const float w = values[e];
     const float* row = dense + static_cast<int64_t>(items[e]) * n + c0;
-    for (int j = 0; j < N; ++j) acc[j] += w * Lanes(row + 16 * j);
+    for (int64_t j = 0; j < N; ++j) acc[j] += w * Lanes(row + 16 * j);
   }
-  for (int j = 0; j < N; ++j) Lanes(out + c0 + 16 * j) = acc[j];
+  for (int64_t j = 0; j < N; ++j) Lanes(out + c0 + 16 * j) = acc[j];
 }
 
 // out[0, n) = Σ_e values[e] · dense[items[e]] (row-major n × n), summed in

@@ -12,9 +12,9 @@ constexpr size_t kMinSlots = 16;
 
 }  // namespace
 
-IdMap::IdMap(std::vector<std::string> ids) {
+IdMap::IdMap(const std::vector<std::string>& ids) {
   ids_.reserve(ids.size());
-  for (std::string& id : ids) {
+  for (const std::string& id : ids) {
     const int32_t before = size();
     if (GetOrAdd(id) != before) throw std::invalid_argument("duplicate id in IdMap");
   }

@@ -16,7 +16,7 @@ namespace recotem {
 class IdMap {
  public:
   IdMap() = default;
-  explicit IdMap(std::vector<std::string> ids);  // throws on duplicates
+  explicit IdMap(const std::vector<std::string>& ids);  // throws on duplicates
 
   // Index of `id`, inserting it at the end when new.
   int32_t GetOrAdd(std::string_view id);
