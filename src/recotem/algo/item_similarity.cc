@@ -14,6 +14,7 @@ namespace {
 constexpr double kDenseMinFill = 0.125;
 // …and n² is at most this many entries (128 MiB of floats).
 constexpr int64_t kDenseMaxEntries = int64_t{1} << 25;
+
 // out += Σ_e values[e] · W[items[e], :] for the CSR W. Compiled per x86-64
 // level like SumDenseRows, so both paths round alike (fused multiply-adds
 // on the same CPUs) and a dense copy never changes a score.
@@ -45,10 +46,12 @@ void SumDenseBlock(const float* dense, int64_t n, std::span<const int32_t> items
   for (int64_t j = 0; j < N; ++j) Lanes(out + c0 + 16 * j) = acc[j];
 }
 
-// out[0, n) = Σ_e values[e] · dense[items[e]] (row-major n × n), summed in
-// row order for every column like the sparse path. Accumulating a block of
-// columns in registers instead of adding each row into `out` writes every
-// output once instead of once per row (5× faster at 1682 items).
+// For each user r: out[r, 0..n) = Σ_e x[r, e] · dense[e] (row-major n × n
+// W), summed in row order for every column like the sparse path. A block of
+// columns is summed in registers for every user of the call before the next
+// block, so each output is written once and the block of W stays in cache
+// across users (ML-100k DenseSLIM evaluation 3× faster than adding whole rows
+// into `out` user by user).
 RECOTEM_MULTIVERSION void SumDenseRows(const float* dense, int64_t n, const CsrMatrix& x,
                                        std::span<const int32_t> rows, float* out) {
   int64_t c0 = 0;
