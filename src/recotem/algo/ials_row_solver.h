@@ -9,8 +9,9 @@
 // The CG products run on the row's factor vectors padded to a multiple of 16
 // floats (the factors in place when their rows are padded already — IALS
 // trains on such copies — and fit in cache, else a gathered copy), with the
-// accumulators of P·v, Y·v and Yᵀ(c ∘ Yv) held in vector registers. The padding stays zero through CG, so the result
-// is that of the unpadded system.
+// accumulators of P·v, Y·v and Yᵀ(c ∘ Yv) held in vector registers. The
+// padding stays zero through CG, so the result is that of the unpadded
+// system.
 //
 // One solver per thread: it owns its scratch buffers.
 #pragma once
