@@ -6,6 +6,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -29,12 +30,53 @@ inline bool RanksBefore(T sa, int32_t ia, T sb, int32_t ib) {
 
 // Writes the min(k, scores.size()) best entries of `scores` into `out`,
 // best first. `out` is cleared first; its capacity is reused.
+// SelectTopK for a long row and a small k: a bar is read off a strided
+// sample so that about 3k entries beat it; one branch-free pass gathers the
+// entries above the bar and only those are ranked. Exact whenever at least
+// k entries beat the bar (no entry at or below it can then be in the top
+// k); returns false, leaving `out` to be refilled, when fewer or too many do.
+template <typename T>
+bool SelectTopKAboveSampledBar(std::span<const T> scores, size_t k,
+                               std::vector<ScoredIndex<T>>& out) {
+  constexpr size_t kSample = 64;
+  const size_t n = scores.size();
+  std::array<T, kSample> sample;
+  const size_t stride = n / kSample;
+  for (size_t j = 0; j < kSample; ++j) {
+    const T s = scores[j * stride];
+    sample[j] = std::isnan(s) ? -std::numeric_limits<T>::infinity() : s;
+  }
+  const size_t rank = std::min(kSample - 1, 3 * k * kSample / n + 1);
+  std::nth_element(sample.begin(), sample.begin() + static_cast<std::ptrdiff_t>(rank), sample.end(),
+                   [](T a, T b) { return a > b; });
+  const T bar = sample[rank];
+  const size_t limit = 16 * k + 64;  // more than this: the sample misled us
+  out.resize(limit + 1);
+  size_t m = 0;
+  for (size_t i = 0; i < n && m <= limit - 1; ++i) {
+    out[m] = {scores[i], static_cast<int32_t>(i)};
+    m += scores[i] > bar ? 1 : 0;  // NaN never passes
+  }
+  if (m < k || m >= limit) return false;
+  auto better = [](const ScoredIndex<T>& a, const ScoredIndex<T>& b) {
+    return RanksBefore(a.score, a.index, b.score, b.index);
+  };
+  std::nth_element(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(k - 1),
+                   out.begin() + static_cast<std::ptrdiff_t>(m), better);
+  out.resize(k);
+  std::sort(out.begin(), out.end(), better);
+  return true;
+}
+
 template <typename T>
 void SelectTopK(std::span<const T> scores, size_t k, std::vector<ScoredIndex<T>>& out) {
   out.clear();
   const size_t n = scores.size();
   k = std::min(k, n);
   if (k == 0) return;
+  constexpr size_t kSampledMinRow = 512;
+  if (n >= kSampledMinRow && k * 32 <= n && SelectTopKAboveSampledBar(scores, k, out)) return;
+  out.clear();
   auto key = [](T s) { return std::isnan(s) ? -std::numeric_limits<T>::infinity() : s; };
   // Heap ordered so that the worst kept entry is on top.
   auto worse_on_top = [](const ScoredIndex<T>& a, const ScoredIndex<T>& b) {

@@ -59,13 +59,14 @@ TEST(SelectTopK, AgreesWithAFullSortOnRandomRows) {
   }
 }
 
-// Long rows go through the sampled lower bound: ties, NaN, −∞ and rising
-// scores (the heap's worst case) must still give the full sort's answer.
+// Long rows with a small k go through the sampled bar: ties, NaN, −∞,
+// rising and falling scores and a sample that misses the best entries must
+// still give the full sort's answer.
 TEST(SelectTopK, AgreesWithAFullSortOnLongRowsOfEveryShape) {
   std::mt19937 rng(5);
   const float inf = std::numeric_limits<float>::infinity();
   std::vector<ScoredIndex<float>> out;
-  for (int shape = 0; shape < 5; ++shape) {
+  for (int shape = 0; shape < 8; ++shape) {
     for (size_t k : {1u, 7u, 20u, 100u}) {
       std::vector<float> scores(5000);
       for (size_t i = 0; i < scores.size(); ++i) {
@@ -82,9 +83,21 @@ TEST(SelectTopK, AgreesWithAFullSortOnLongRowsOfEveryShape) {
           case 3:
             scores[i] = rng() % 3 == 0 ? std::nanf("") : static_cast<float>(rng() % 9);
             break;
-          default:
+          case 4:
             scores[i] = i < 4990 ? -inf : static_cast<float>(i);
             break;  // mostly masked
+          case 5:
+            scores[i] = -static_cast<float>(i);
+            break;  // falling: the best are all before the second sample
+          case 6:
+            // The best entries sit between the sampled positions (every
+            // 78th): the sample sees only the low ones.
+            scores[i] =
+                i % 78 == 1 ? 100.0f + static_cast<float>(i % 7) : static_cast<float>(i % 5);
+            break;
+          default:
+            scores[i] = std::normal_distribution<float>()(rng);
+            break;  // what evaluation and serving see
         }
       }
       auto key = [](float s) {
