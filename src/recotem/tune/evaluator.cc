@@ -86,7 +86,7 @@ double MetricValues::Get(Metric m) const {
 }
 
 Evaluator::Evaluator(const CsrMatrix& train, const CsrMatrix& validation,
-                     std::vector<int32_t> validation_users, int cutoff, int n_threads)
+                     const std::vector<int32_t>& validation_users, int cutoff, int n_threads)
     : train_(train), cutoff_(cutoff), n_threads_(n_threads) {
   if (train.n_rows != validation.n_rows || train.n_cols != validation.n_cols) {
     throw std::invalid_argument("Evaluator: training and validation matrices differ in shape");

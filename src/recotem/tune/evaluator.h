@@ -51,7 +51,7 @@ class Evaluator {
   // std::invalid_argument if the shapes differ, a user row is out of range,
   // or cutoff is not in [1, n_items] (training.md §9.1 preconditions).
   Evaluator(const CsrMatrix& train, const CsrMatrix& validation,
-            std::vector<int32_t> validation_users, int cutoff, int n_threads = 0);
+            const std::vector<int32_t>& validation_users, int cutoff, int n_threads = 0);
 
   // Scores `model` on every validation user. The model must have
   // n_items() == train.n_cols (else std::invalid_argument).
