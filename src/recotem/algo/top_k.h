@@ -109,10 +109,36 @@ void SelectTopKPositions(std::span<const T> scores, size_t k, std::vector<T>& sc
   k = std::min(k, n);
   if (k == 0) return;
   auto key = [](T s) { return std::isnan(s) ? -std::numeric_limits<T>::infinity() : s; };
-  scratch.resize(n);
-  for (size_t i = 0; i < n; ++i) scratch[i] = key(scores[i]);
+  auto descending = [](T a, T b) { return a > b; };
+  // The k-th best value. On long rows only the entries above a bar read off
+  // a strided sample (set so that about k + k/4 + 2·stride entries beat
+  // it) are searched: when at least k beat the bar, the k-th best is among
+  // them.
+  constexpr size_t kSample = 64;
+  size_t candidates = 0;
+  if (n >= 4 * kSample && k < n - n / 8) {
+    std::array<T, kSample> sample;
+    const size_t stride = n / kSample;
+    for (size_t j = 0; j < kSample; ++j) sample[j] = key(scores[j * stride]);
+    const size_t rank = std::min(kSample - 1, (k + k / 4) * kSample / n + 2);
+    std::nth_element(sample.begin(), sample.begin() + static_cast<std::ptrdiff_t>(rank),
+                     sample.end(), descending);
+    const T bar = sample[rank];
+    scratch.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      const T s = key(scores[i]);
+      scratch[candidates] = s;
+      candidates += s > bar ? 1 : 0;
+    }
+    if (candidates < k) candidates = 0;
+  }
+  if (candidates == 0) {
+    scratch.resize(n);
+    for (size_t i = 0; i < n; ++i) scratch[i] = key(scores[i]);
+    candidates = n;
+  }
   std::nth_element(scratch.begin(), scratch.begin() + static_cast<std::ptrdiff_t>(k - 1),
-                   scratch.end(), [](T a, T b) { return a > b; });
+                   scratch.begin() + static_cast<std::ptrdiff_t>(candidates), descending);
   const T threshold = scratch[k - 1];
   size_t above = 0;
   for (size_t i = 0; i < n; ++i) above += key(scores[i]) > threshold ? 1 : 0;
