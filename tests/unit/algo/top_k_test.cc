@@ -136,5 +136,34 @@ TEST(SelectTopKPositions, ChoosesTheSameEntriesAsSelectTopKInPositionOrder) {
   }
 }
 
+// Rows of 256+ entries go through the sampled bar: ties, NaN, rising rows and
+// best entries hidden between the sampled positions must choose the same.
+TEST(SelectTopKPositions, LongRowsChooseTheSameEntriesAsSelectTopK) {
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  std::vector<ScoredIndex<double>> ranked;
+  std::vector<double> scratch;
+  std::vector<int32_t> kept;
+  for (int shape = 0; shape < 5; ++shape) {
+    std::vector<double> scores(1682);
+    for (size_t i = 0; i < scores.size(); ++i) {
+      double v = uniform(rng);
+      if (shape == 1) v = std::floor(v * 10);          // ties
+      if (shape == 2 && i % 3 == 0) v = std::nan("");  // NaN
+      if (shape == 3) v = static_cast<double>(i);      // rising
+      if (shape == 4 && i % 97 == 5) v += 100.0;       // between samples
+      scores[i] = v;
+    }
+    for (size_t k : {size_t{1}, size_t{20}, size_t{500}, size_t{1400}, size_t{1681}}) {
+      SelectTopK<double>(scores, k, ranked);
+      std::vector<int32_t> expected;
+      for (const auto& r : ranked) expected.push_back(r.index);
+      std::sort(expected.begin(), expected.end());
+      SelectTopKPositions<double>(scores, k, scratch, kept);
+      EXPECT_EQ(kept, expected) << "shape " << shape << " k=" << k;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace recotem
