@@ -2,16 +2,16 @@
 // mapping) of a generated interactions CSV, the first thing every
 // `recotem train` run does. Prints one JSON line per run and the median.
 //
-//   recotem-bench-csv-ingest [--rows N] [--runs 5]
+//   recotem-bench-csv-ingest [--rows 2000000] [--runs 5]
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
+
+#include <CLI/CLI.hpp>
 
 #include "recotem/data/csv_parser.h"
 #include "recotem/train/cleansing.h"
@@ -40,10 +40,13 @@ std::string GenerateCsv(int64_t rows) {
 int main(int argc, char** argv) {
   int64_t rows = 2000000;
   int runs = 5;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--rows") == 0) rows = std::atoll(argv[i + 1]);
-    if (std::strcmp(argv[i], "--runs") == 0) runs = std::atoi(argv[i + 1]);
-  }
+  CLI::App app{
+      "CSV ingest throughput: parse + cleanse a generated interactions CSV in memory; "
+      "prints one JSON line per run and the median MB/s."};
+  app.add_option("--rows", rows, "rows of the generated CSV")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 32));
+  app.add_option("--runs", runs, "timed runs (the median is reported)")->check(CLI::Range(1, 1000));
+  CLI11_PARSE(app, argc, argv);
   std::string csv = GenerateCsv(rows);
   recotem::SchemaSpec schema;
   schema.user_column = "user_id";
