@@ -29,7 +29,7 @@ std::string GenerateCsv(int64_t rows) {
         static_cast<uint64_t>(50000 * std::pow(std::generate_canonical<double, 53>(rng), 2.0));
     int n = std::snprintf(
         line, sizeof(line), "u%llu,i%llu,%lld\n", static_cast<unsigned long long>(user),
-        static_cast<unsigned long long>(item), static_cast<long long>(1767225600 + r));
+        static_cast<unsigned long long>(item), 1767225600LL + static_cast<long long>(r));
     csv.append(line, static_cast<size_t>(n));
   }
   return csv;
