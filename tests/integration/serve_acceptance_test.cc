@@ -22,6 +22,7 @@
 #include "recotem/artifact/key_ring.h"
 #include "recotem/artifact/model_bundle.h"
 #include "serve_fixtures.h"
+#include "serve_process.h"
 
 namespace recotem::testing {
 namespace {
@@ -61,17 +62,21 @@ class ServeAcceptanceTest : public ::testing::Test {
   }
 
   void Start(std::map<std::string, std::string> env = {}) {
-    port_ = FreePort();
     std::map<std::string, std::string> full = {{"RECOTEM_SIGNING_KEYS", kSigningKeys},
                                                {"RECOTEM_API_KEYS", kApiKeys},
                                                {"RECOTEM_LOG_FORMAT", "json"},
                                                {"RECOTEM_WATCH_INTERVAL", "1"}};
     for (auto& [k, v] : env) full[k] = v;
-    server_ = std::make_unique<BackgroundProcess>(
-        std::vector<std::string>{"serve", "--recipes", dir_ / "recipes", "--port",
-                                 std::to_string(port_), "--threads", "2"},
+    StartedServe started = StartServeOnFreePort(
+        [&](int port) {
+          return std::vector<std::string>{"serve",  "--recipes",          dir_ / "recipes",
+                                          "--port", std::to_string(port), "--threads",
+                                          "2"};
+        },
         full);
-    ASSERT_TRUE(WaitForHttpServer(port_, 15s)) << server_->Stderr();
+    ASSERT_TRUE(started.process) << started.error;
+    server_ = std::move(started.process);
+    port_ = started.port;
   }
 
   std::map<std::string, std::string> Auth() const { return {{"X-API-Key", kApiKey}}; }

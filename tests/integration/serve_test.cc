@@ -20,6 +20,7 @@
 #include "recotem/artifact/key_ring.h"
 #include "recotem/artifact/model_bundle.h"
 #include "serve_fixtures.h"
+#include "serve_process.h"
 
 namespace recotem::testing {
 namespace {
@@ -61,13 +62,18 @@ class ServeTest : public ::testing::Test {
 
   // Starts serve and waits until it answers HTTP.
   void Start(std::map<std::string, std::string> env = {}, std::vector<std::string> extra = {}) {
-    port_ = FreePort();
     std::map<std::string, std::string> full = BaseEnv();
     for (auto& [k, v] : env) full[k] = v;
-    std::vector<std::string> args = ServeArgs(port_);
-    args.insert(args.end(), extra.begin(), extra.end());
-    server_ = std::make_unique<BackgroundProcess>(args, full);
-    ASSERT_TRUE(WaitForHttpServer(port_, 15s)) << server_->Stderr();
+    StartedServe started = StartServeOnFreePort(
+        [&](int port) {
+          std::vector<std::string> args = ServeArgs(port);
+          args.insert(args.end(), extra.begin(), extra.end());
+          return args;
+        },
+        full);
+    ASSERT_TRUE(started.process) << started.error;
+    server_ = std::move(started.process);
+    port_ = started.port;
   }
 
   std::map<std::string, std::string> Auth() const { return {{"X-API-Key", kApiKey}}; }
