@@ -351,6 +351,31 @@ TEST_F(ServeTest, APortInUseIsServeBindFailedAndExitEight) {
   EXPECT_EQ(failed[0]["errno"], EADDRINUSE);
 }
 
+// The fixtures' start helper: when the port it picked is taken before serve
+// binds it (here: the first attempt is pointed at a port this test holds),
+// serve exits 8 and the helper starts it again on a fresh port.
+TEST_F(ServeTest, TheStartHelperRetriesOnAFreshPortAfterABindFailure) {
+  AddRecipe("news");
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(::listen(fd, 1), 0);
+  socklen_t len = sizeof(addr);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  const int taken = ntohs(addr.sin_port);
+  int calls = 0;
+  StartedServe started = StartServeOnFreePort(
+      [&](int port) { return ServeArgs(calls++ == 0 ? taken : port); }, BaseEnv());
+  ::close(fd);
+  ASSERT_TRUE(started.process) << started.error;
+  EXPECT_EQ(calls, 2);
+  EXPECT_NE(started.port, taken);
+  HttpClient client(started.port);
+  EXPECT_EQ(client.Get("/health").status, 200);
+}
+
 TEST_F(ServeTest, AMissingRecipesDirectoryIsAUsageErrorExitTwo) {
   ProcessResult r = RunRecotem({"serve", "--recipes", dir_ / "nope"}, BaseEnv(), "", 30s);
   EXPECT_EQ(r.exit_code, 2);
