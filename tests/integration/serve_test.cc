@@ -331,16 +331,26 @@ TEST_F(ServeTest, MalformedSigningKeysExitFive) {
   EXPECT_EQ(FindEvents(r.err, "security.posture").size(), 1u);
 }
 
-TEST_F(ServeTest, APortInUseIsServeBindFailedAndExitEight) {
+// A socket listening on 127.0.0.1 (its port in *port), or -1.
+int ListenOnAFreeLoopbackPort(int* port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-  ASSERT_EQ(::listen(fd, 1), 0);
   socklen_t len = sizeof(addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  int port = ntohs(addr.sin_port);
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+      ::listen(fd, 1) != 0 || ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    if (fd >= 0) ::close(fd);
+    return -1;
+  }
+  *port = ntohs(addr.sin_port);
+  return fd;
+}
+
+TEST_F(ServeTest, APortInUseIsServeBindFailedAndExitEight) {
+  int port = 0;
+  int fd = ListenOnAFreeLoopbackPort(&port);
+  ASSERT_GE(fd, 0);
   ProcessResult r = RunRecotem(ServeArgs(port), BaseEnv(), "", 30s);
   ::close(fd);
   EXPECT_EQ(r.exit_code, 8);
@@ -356,15 +366,9 @@ TEST_F(ServeTest, APortInUseIsServeBindFailedAndExitEight) {
 // serve exits 8 and the helper starts it again on a fresh port.
 TEST_F(ServeTest, TheStartHelperRetriesOnAFreshPortAfterABindFailure) {
   AddRecipe("news");
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-  ASSERT_EQ(::listen(fd, 1), 0);
-  socklen_t len = sizeof(addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  const int taken = ntohs(addr.sin_port);
+  int taken = 0;
+  int fd = ListenOnAFreeLoopbackPort(&taken);
+  ASSERT_GE(fd, 0);
   int calls = 0;
   StartedServe started = StartServeOnFreePort(
       [&](int port) { return ServeArgs(calls++ == 0 ? taken : port); }, BaseEnv());

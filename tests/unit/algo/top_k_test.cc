@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <random>
+#include <string>
 #include <vector>
 
 namespace recotem {
@@ -116,22 +117,28 @@ TEST(SelectTopK, AgreesWithAFullSortOnLongRowsOfEveryShape) {
   }
 }
 
+// SelectTopKPositions(scores, k) must be SelectTopK's choice in position order.
+void ExpectPositionsOfSelectTopK(const std::vector<double>& scores, size_t k,
+                                 const std::string& context) {
+  std::vector<ScoredIndex<double>> ranked;
+  SelectTopK<double>(scores, k, ranked);
+  std::vector<int32_t> expected;
+  for (const auto& r : ranked) expected.push_back(r.index);
+  std::sort(expected.begin(), expected.end());
+  std::vector<double> scratch;
+  std::vector<int32_t> kept;
+  SelectTopKPositions<double>(scores, k, scratch, kept);
+  EXPECT_EQ(kept, expected) << context << " k=" << k;
+}
+
 TEST(SelectTopKPositions, ChoosesTheSameEntriesAsSelectTopKInPositionOrder) {
   std::mt19937 rng(5);
   std::uniform_int_distribution<int> value(0, 9);
-  std::vector<ScoredIndex<double>> ranked;
-  std::vector<double> scratch;
-  std::vector<int32_t> kept;
   for (int trial = 0; trial < 50; ++trial) {
     std::vector<double> scores(120);
     for (double& s : scores) s = value(rng);
     for (size_t k : {size_t{1}, size_t{7}, size_t{60}, size_t{119}, size_t{500}}) {
-      SelectTopK<double>(scores, k, ranked);
-      std::vector<int32_t> expected;
-      for (const auto& r : ranked) expected.push_back(r.index);
-      std::sort(expected.begin(), expected.end());
-      SelectTopKPositions<double>(scores, k, scratch, kept);
-      EXPECT_EQ(kept, expected) << "k=" << k;
+      ExpectPositionsOfSelectTopK(scores, k, "trial " + std::to_string(trial));
     }
   }
 }
@@ -141,9 +148,6 @@ TEST(SelectTopKPositions, ChoosesTheSameEntriesAsSelectTopKInPositionOrder) {
 TEST(SelectTopKPositions, LongRowsChooseTheSameEntriesAsSelectTopK) {
   std::mt19937 rng(11);
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
-  std::vector<ScoredIndex<double>> ranked;
-  std::vector<double> scratch;
-  std::vector<int32_t> kept;
   for (int shape = 0; shape < 5; ++shape) {
     std::vector<double> scores(1682);
     for (size_t i = 0; i < scores.size(); ++i) {
@@ -155,12 +159,7 @@ TEST(SelectTopKPositions, LongRowsChooseTheSameEntriesAsSelectTopK) {
       scores[i] = v;
     }
     for (size_t k : {size_t{1}, size_t{20}, size_t{500}, size_t{1400}, size_t{1681}}) {
-      SelectTopK<double>(scores, k, ranked);
-      std::vector<int32_t> expected;
-      for (const auto& r : ranked) expected.push_back(r.index);
-      std::sort(expected.begin(), expected.end());
-      SelectTopKPositions<double>(scores, k, scratch, kept);
-      EXPECT_EQ(kept, expected) << "shape " << shape << " k=" << k;
+      ExpectPositionsOfSelectTopK(scores, k, "shape " + std::to_string(shape));
     }
   }
 }
