@@ -350,21 +350,25 @@ void IalsRowSolver::SolveCholesky(float lambda, float* x_row) {
       a.llt().solve(Eigen::Map<const Eigen::VectorXf>(b_.data(), k));
 }
 
-std::optional<CgRow> IalsRowSolver::PrepareCg(int32_t row, float* x_row) {
-  const int64_t k = side_.k;
+bool IalsRowSolver::Begin(int32_t row, float* x_row) {
   if (gram_version_ != side_.gram_version) CopyGram();
   const int64_t nnz = side_.rows->indptr[row + 1] - side_.rows->indptr[row];
   if (nnz == 0) {
-    std::fill(x_row, x_row + k, 0.0f);
-    return std::nullopt;
+    std::fill(x_row, x_row + side_.k, 0.0f);
+    return false;
   }
   Gather(row, nnz);
+  return true;
+}
+
+std::optional<CgRow> IalsRowSolver::PrepareCg(int32_t row, float* x_row) {
+  if (!Begin(row, x_row)) return std::nullopt;
   return CgRow{rows_.data(),
                confidence_.data(),
                weights_.data(),
                nnz_,
                gram_.data(),
-               k,
+               side_.k,
                kp_,
                lambda_,
                zero_row_.data(),
@@ -376,22 +380,15 @@ std::optional<CgRow> IalsRowSolver::PrepareCg(int32_t row, float* x_row) {
 }
 
 void IalsRowSolver::Solve(int32_t row, int64_t cg_steps, bool warm_start, float* x_row) {
-  const int64_t k = side_.k;
   if (side_.cholesky) {
-    if (gram_version_ != side_.gram_version) CopyGram();
-    const int64_t nnz = side_.rows->indptr[row + 1] - side_.rows->indptr[row];
-    if (nnz == 0) {
-      std::fill(x_row, x_row + k, 0.0f);
-      return;
-    }
-    Gather(row, nnz);
+    if (!Begin(row, x_row)) return;
     std::fill(b_.begin(), b_.end(), 0.0f);
     AccumulateRows(rows_.data(), weights_.data(), nnz_, kp_, b_.data());
     SolveCholesky(lambda_, x_row);
     return;
   }
   std::optional<CgRow> problem = PrepareCg(row, x_row);
-  if (problem) SolveCg(*problem, cg_steps > 0 ? cg_steps : k, warm_start, x_row);
+  if (problem) SolveCg(*problem, cg_steps > 0 ? cg_steps : side_.k, warm_start, x_row);
 }
 
 }  // namespace recotem

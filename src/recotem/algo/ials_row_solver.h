@@ -100,6 +100,9 @@ class IalsRowSolver {
 
  private:
   void CopyGram();
+  // Refreshes the gram and gathers `row`; false (x_row zeroed) for a row
+  // without entries.
+  bool Begin(int32_t row, float* x_row);
   int64_t Stride() const;
   void Gather(int32_t row, int64_t nnz);
   void SolveCholesky(float lambda, float* x_row);

@@ -30,6 +30,27 @@ inline bool RanksBefore(T sa, int32_t ia, T sb, int32_t ib) {
 
 // Writes the min(k, scores.size()) best entries of `scores` into `out`,
 // best first. `out` is cleared first; its capacity is reused.
+// The rank key of a score: NaN ranks as −∞.
+template <typename T>
+inline T RankKey(T s) {
+  return std::isnan(s) ? -std::numeric_limits<T>::infinity() : s;
+}
+
+// A value that about `wanted` of the n scores exceed, read off 64 scores at
+// a stride (the rank within the sample is `wanted` scaled to the sample,
+// plus `margin` sample ranks). Used by both selections below on long rows.
+template <typename T>
+T SampledBar(std::span<const T> scores, size_t wanted, size_t margin) {
+  constexpr size_t kSample = 64;
+  std::array<T, kSample> sample;
+  const size_t stride = scores.size() / kSample;
+  for (size_t j = 0; j < kSample; ++j) sample[j] = RankKey(scores[j * stride]);
+  const size_t rank = std::min(kSample - 1, wanted * kSample / scores.size() + margin);
+  std::nth_element(sample.begin(), sample.begin() + static_cast<std::ptrdiff_t>(rank), sample.end(),
+                   [](T a, T b) { return a > b; });
+  return sample[rank];
+}
+
 // SelectTopK for a long row and a small k: a bar is read off a strided
 // sample so that about 3k entries beat it; one branch-free pass gathers the
 // entries above the bar and only those are ranked. Exact whenever at least
@@ -38,18 +59,8 @@ inline bool RanksBefore(T sa, int32_t ia, T sb, int32_t ib) {
 template <typename T>
 bool SelectTopKAboveSampledBar(std::span<const T> scores, size_t k,
                                std::vector<ScoredIndex<T>>& out) {
-  constexpr size_t kSample = 64;
   const size_t n = scores.size();
-  std::array<T, kSample> sample;
-  const size_t stride = n / kSample;
-  for (size_t j = 0; j < kSample; ++j) {
-    const T s = scores[j * stride];
-    sample[j] = std::isnan(s) ? -std::numeric_limits<T>::infinity() : s;
-  }
-  const size_t rank = std::min(kSample - 1, 3 * k * kSample / n + 1);
-  std::nth_element(sample.begin(), sample.begin() + static_cast<std::ptrdiff_t>(rank), sample.end(),
-                   [](T a, T b) { return a > b; });
-  const T bar = sample[rank];
+  const T bar = SampledBar(scores, 3 * k, 1);
   const size_t limit = 16 * k + 64;  // more than this: the sample misled us
   out.resize(limit + 1);
   size_t m = 0;
@@ -77,13 +88,12 @@ void SelectTopK(std::span<const T> scores, size_t k, std::vector<ScoredIndex<T>>
   constexpr size_t kSampledMinRow = 512;
   if (n >= kSampledMinRow && k * 32 <= n && SelectTopKAboveSampledBar(scores, k, out)) return;
   out.clear();
-  auto key = [](T s) { return std::isnan(s) ? -std::numeric_limits<T>::infinity() : s; };
   // Heap ordered so that the worst kept entry is on top.
   auto worse_on_top = [](const ScoredIndex<T>& a, const ScoredIndex<T>& b) {
     return RanksBefore(a.score, a.index, b.score, b.index);
   };
   out.reserve(k);
-  for (size_t i = 0; i < k; ++i) out.push_back({key(scores[i]), static_cast<int32_t>(i)});
+  for (size_t i = 0; i < k; ++i) out.push_back({RankKey(scores[i]), static_cast<int32_t>(i)});
   std::make_heap(out.begin(), out.end(), worse_on_top);
   T worst = out.front().score;
   for (size_t i = k; i < n; ++i) {
@@ -108,25 +118,18 @@ void SelectTopKPositions(std::span<const T> scores, size_t k, std::vector<T>& sc
   const size_t n = scores.size();
   k = std::min(k, n);
   if (k == 0) return;
-  auto key = [](T s) { return std::isnan(s) ? -std::numeric_limits<T>::infinity() : s; };
   auto descending = [](T a, T b) { return a > b; };
   // The k-th best value. On long rows only the entries above a bar read off
   // a strided sample (set so that about k + k/4 + 2·stride entries beat
   // it) are searched: when at least k beat the bar, the k-th best is among
   // them.
-  constexpr size_t kSample = 64;
+  constexpr size_t kSampledMinRow = 256;
   size_t candidates = 0;
-  if (n >= 4 * kSample && k < n - n / 8) {
-    std::array<T, kSample> sample;
-    const size_t stride = n / kSample;
-    for (size_t j = 0; j < kSample; ++j) sample[j] = key(scores[j * stride]);
-    const size_t rank = std::min(kSample - 1, (k + k / 4) * kSample / n + 2);
-    std::nth_element(sample.begin(), sample.begin() + static_cast<std::ptrdiff_t>(rank),
-                     sample.end(), descending);
-    const T bar = sample[rank];
+  if (n >= kSampledMinRow && k < n - n / 8) {
+    const T bar = SampledBar(scores, k + k / 4, 2);
     scratch.resize(n);
     for (size_t i = 0; i < n; ++i) {
-      const T s = key(scores[i]);
+      const T s = RankKey(scores[i]);
       scratch[candidates] = s;
       candidates += s > bar ? 1 : 0;
     }
@@ -134,18 +137,18 @@ void SelectTopKPositions(std::span<const T> scores, size_t k, std::vector<T>& sc
   }
   if (candidates == 0) {
     scratch.resize(n);
-    for (size_t i = 0; i < n; ++i) scratch[i] = key(scores[i]);
+    for (size_t i = 0; i < n; ++i) scratch[i] = RankKey(scores[i]);
     candidates = n;
   }
   std::nth_element(scratch.begin(), scratch.begin() + static_cast<std::ptrdiff_t>(k - 1),
                    scratch.begin() + static_cast<std::ptrdiff_t>(candidates), descending);
   const T threshold = scratch[k - 1];
   size_t above = 0;
-  for (size_t i = 0; i < n; ++i) above += key(scores[i]) > threshold ? 1 : 0;
+  for (size_t i = 0; i < n; ++i) above += RankKey(scores[i]) > threshold ? 1 : 0;
   size_t ties_left = k - above;  // entries equal to the threshold, lowest positions first
   kept.reserve(k);
   for (size_t i = 0; i < n; ++i) {
-    const T s = key(scores[i]);
+    const T s = RankKey(scores[i]);
     bool take = s > threshold;
     if (!take && s == threshold && ties_left > 0) {
       take = true;

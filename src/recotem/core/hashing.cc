@@ -90,7 +90,7 @@ std::string Sha256Hex(std::string_view data) { return HexEncode(Sha256(data)); }
 
 Sha256Hasher::Sha256Hasher() : ctx_(EVP_MD_CTX_new()) {
   if (ctx_ == nullptr ||
-      EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr) != 1) {
+      EVP_DigestInit_ex2(static_cast<EVP_MD_CTX*>(ctx_), Sha256Md(), nullptr) != 1) {
     throw std::runtime_error("SHA-256 init failed");
   }
 }
