@@ -1,9 +1,11 @@
 #include "recotem/algo/item_knn.h"
 
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "recotem/algo/sparse_product_top_k.h"
+#include "recotem/core/strings.h"
 
 namespace recotem {
 
@@ -48,12 +50,12 @@ ItemSimilarity ItemKnnRecommender::ComputeSimilarity(const CsrMatrix& user_items
     binary.values.assign(binary.values.size(), 1.0f);
     x = &binary;
   }
+  const FeatureWeighting weighting =
+      settings.binarize ? FeatureWeighting::kNone : settings.weighting.weighting;
   const CsrMatrix item_users = x->Transposed();
   const WeightedCsr consumed = WeightedCsr::Of(item_users);
   const WeightedCsr candidate{
-      x,
-      WeightedValues(*x, settings.binarize ? FeatureWeighting::kNone : settings.weighting.weighting,
-                     settings.weighting.bm25_k1, settings.weighting.bm25_b)};
+      x, WeightedValues(*x, weighting, settings.weighting.bm25_k1, settings.weighting.bm25_b)};
   std::vector<double> consumed_sq(static_cast<size_t>(x->n_cols), 0.0);
   std::vector<double> candidate_sq(static_cast<size_t>(x->n_cols), 0.0);
   for (size_t k = 0; k < x->indices.size(); ++k) {
@@ -64,9 +66,17 @@ ItemSimilarity ItemKnnRecommender::ComputeSimilarity(const CsrMatrix& user_items
   auto transform = [&](int32_t i, std::span<const int32_t> candidates, std::span<double> values) {
     SimilarityRow(consumed_sq[static_cast<size_t>(i)], candidates, candidate_sq, values);
   };
+  // The product depends on the matrix, the binarisation and the weighting
+  // only: the variants and their shrinkage and top_k share it.
+  std::string key = std::string("item_knn ") + (settings.binarize ? "binary " : "valued ") +
+                    FeatureWeightingName(weighting);
+  if (weighting == FeatureWeighting::kBm25) {
+    key += " " + ShortestDouble(settings.weighting.bm25_k1) + " " +
+           ShortestDouble(settings.weighting.bm25_b);
+  }
   return ItemSimilarity(SparseProductTopK(consumed, candidate, settings.neighbourhood.top_k,
                                           /*zero_diagonal=*/true, transform, options.n_threads,
-                                          options.stop));
+                                          options.stop, {options.product_cache, key}));
 }
 
 }  // namespace recotem

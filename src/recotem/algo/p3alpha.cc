@@ -46,7 +46,7 @@ ItemSimilarity P3alphaRecommender::ComputeSimilarity(const CsrMatrix& user_items
   walk.beta = 0.0;
   walk.top_k = top_k_.value_or(0);
   walk.normalize_weight = normalize_weight_;
-  return ItemSimilarity(RandomWalkSimilarity(user_items, walk, options.n_threads, options.stop));
+  return ItemSimilarity(RandomWalkSimilarity(user_items, walk, options));
 }
 
 }  // namespace recotem

@@ -4,11 +4,12 @@
 #include <vector>
 
 #include "recotem/algo/sparse_product_top_k.h"
+#include "recotem/core/strings.h"
 
 namespace recotem {
 
 CsrMatrix RandomWalkSimilarity(const CsrMatrix& user_items, const RandomWalkOptions& options,
-                               int n_threads, const std::stop_token& stop) {
+                               const FitOptions& fit) {
   const CsrMatrix item_users = user_items.Transposed();
   const auto n_items = static_cast<size_t>(user_items.n_cols);
   std::vector<double> popularity(n_items, 0.0), item_mass(n_items, 0.0);
@@ -46,8 +47,11 @@ CsrMatrix RandomWalkSimilarity(const CsrMatrix& user_items, const RandomWalkOpti
     const double divisor = penalty[static_cast<size_t>(i)];
     for (double& v : values) v /= divisor;
   };
+  // The product depends on the matrix and alpha only (beta divides in the
+  // transform).
+  const ProductCacheKey cached{fit.product_cache, "random_walk " + ShortestDouble(options.alpha)};
   CsrMatrix w = SparseProductTopK(left, right, options.top_k, /*zero_diagonal=*/false, transform,
-                                  n_threads, stop)
+                                  fit.n_threads, fit.stop, cached)
                     .Transposed();
   if (options.normalize_weight) {
     for (int32_t j = 0; j < w.n_rows; ++j) {

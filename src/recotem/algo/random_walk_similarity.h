@@ -9,8 +9,8 @@
 #pragma once
 
 #include <cstdint>
-#include <stop_token>
 
+#include "recotem/algo/recommender.h"
 #include "recotem/core/csr_matrix.h"
 
 namespace recotem {
@@ -22,9 +22,10 @@ struct RandomWalkOptions {
   bool normalize_weight = false;
 };
 
-// W (n_items × n_items) for the users × items matrix `user_items`. Throws
-// FitCancelled when `stop` is requested.
+// W (n_items × n_items) for the users × items matrix `user_items`, on
+// fit.n_threads, through fit.product_cache. Throws FitCancelled when
+// fit.stop is requested.
 CsrMatrix RandomWalkSimilarity(const CsrMatrix& user_items, const RandomWalkOptions& options,
-                               int n_threads, const std::stop_token& stop);
+                               const FitOptions& fit);
 
 }  // namespace recotem

@@ -34,6 +34,8 @@ using HyperParams = nlohmann::json;
 
 enum class EpochVerdict { kContinue, kStop };
 
+class ProductCache;  // sparse_product.h
+
 struct FitOptions {
   // Epochs an iterative learner runs at most; 0 means its `train_epochs`
   // hyperparameter. Ignored by closed-form learners.
@@ -47,6 +49,9 @@ struct FitOptions {
   std::stop_token stop;
   // Threads for the fit; 0 means DefaultThreadCount() (parallel_for.h).
   int n_threads = 0;
+  // Sparse products kept between fits on the same user_items (a search's
+  // trials); neighbourhood learners read and fill it. Null: none.
+  ProductCache* product_cache = nullptr;
 };
 
 // Thrown by FitWithOptions() when FitOptions::stop was requested.

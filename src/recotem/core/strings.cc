@@ -1,6 +1,7 @@
 #include "recotem/core/strings.h"
 
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <ctime>
@@ -197,6 +198,12 @@ std::optional<double> ParseDouble(std::string_view raw) {
   double v = std::strtod(s.c_str(), &end);
   if (errno == ERANGE || end == nullptr || *end != '\0' || std::isnan(v)) return std::nullopt;
   return v;
+}
+
+std::string ShortestDouble(double value) {
+  char buf[32];
+  const std::to_chars_result r = std::to_chars(buf, buf + sizeof(buf), value);
+  return {buf, r.ptr};
 }
 
 std::string UtcNowSeconds() {

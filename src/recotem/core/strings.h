@@ -31,6 +31,8 @@ bool IsValidUtf8(std::string_view s);
 // surrounding whitespace, a leading sign and `_` separators between digits.
 std::optional<int64_t> ParseLooseInt(std::string_view raw);
 std::optional<double> ParseDouble(std::string_view raw);
+// The shortest text that reads back as exactly `value` ("0.1", "1e-05").
+std::string ShortestDouble(double value);
 
 // "YYYY-MM-DDTHH:MM:SSZ" for the current UTC time (artifact headers, events).
 std::string UtcNowSeconds();

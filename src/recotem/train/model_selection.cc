@@ -56,7 +56,7 @@ std::shared_ptr<const tune::SearchData> SplitForSearch(const Interactions& data,
                         "training_error");
   }
   return std::make_shared<const tune::SearchData>(std::move(split.train), split.validation,
-                                                  std::move(split.validation_users),
+                                                  split.validation_users,
                                                   static_cast<int>(training.cutoff), metric);
 }
 

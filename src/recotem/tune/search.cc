@@ -116,6 +116,7 @@ FitResult FitAndScore(FitJob& job) {
   FitOptions options;
   options.stop = job.stop.get_token();
   options.n_threads = job.n_threads;
+  options.product_cache = job.data->product_cache.get();
   if (model->is_iterative()) return FitEarlyStopping(job, *model, options);
   model->FitWithOptions(job.data->train, options);
   if (job.stop.stop_requested()) throw FitCancelled();
@@ -508,10 +509,11 @@ SearchResult SearchRun::Summarise() {
 }  // namespace
 
 SearchData::SearchData(CsrMatrix train_matrix, const CsrMatrix& validation,
-                       std::vector<int32_t> validation_users, int cutoff, Metric target)
+                       const std::vector<int32_t>& validation_users, int cutoff, Metric target)
     : train(std::move(train_matrix)),
-      evaluator(train, validation, std::move(validation_users), cutoff),
-      metric(target) {}
+      evaluator(train, validation, validation_users, cutoff),
+      metric(target),
+      product_cache(std::make_unique<ProductCache>(kSearchProductCacheBytes)) {}
 
 SearchResult RunSearch(const SearchOptions& options, StudyStorage& storage,
                        std::shared_ptr<const SearchData> data, const log::Logger& logger,

@@ -66,7 +66,8 @@ double Weight(const CsrMatrix& w, int32_t j, int32_t i) {
 
 void ExpectMatches(double alpha, double beta, int top_k, bool normalize) {
   RandomWalkOptions options{alpha, beta, top_k, normalize};
-  CsrMatrix w = RandomWalkSimilarity(testing::FromDense(kExample), options, 2, {});
+  CsrMatrix w =
+      RandomWalkSimilarity(testing::FromDense(kExample), options, testing::WithThreads(2));
   auto expected = Reference(kExample, alpha, beta, top_k, normalize);
   for (int32_t j = 0; j < 4; ++j) {
     for (int32_t i = 0; i < 4; ++i) {
@@ -94,7 +95,7 @@ TEST(RandomWalkSimilarity, NormalisesRowsAfterPruning) {
 }
 
 TEST(RandomWalkSimilarity, KeepsTheDiagonal) {
-  CsrMatrix w = RandomWalkSimilarity(testing::FromDense(kExample), {}, 1, {});
+  CsrMatrix w = RandomWalkSimilarity(testing::FromDense(kExample), {}, testing::WithThreads(1));
   EXPECT_GT(Weight(w, 0, 0), 0.0);
 }
 

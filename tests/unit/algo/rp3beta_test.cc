@@ -14,7 +14,7 @@ TEST(RP3beta, UsesTheRandomWalkWithItsParameters) {
   CsrMatrix x = testing::ClusteredInteractions(30, 12, 3, 4);
   RP3betaRecommender model(HyperParams{{"beta", 0.25}, {"top_k", 5}, {"normalize_weight", true}});
   model.Fit(x);
-  CsrMatrix expected = RandomWalkSimilarity(x, {1.0, 0.25, 5, true}, 1, {});
+  CsrMatrix expected = RandomWalkSimilarity(x, {1.0, 0.25, 5, true}, testing::WithThreads(1));
   for (int32_t j = 0; j < 12; ++j) {
     auto cols = expected.RowIndices(j);
     auto vals = expected.RowValues(j);

@@ -5,6 +5,7 @@
 #include <random>
 #include <vector>
 
+#include "recotem/algo/recommender.h"
 #include "recotem/core/csr_matrix.h"
 
 namespace recotem::testing {
@@ -44,6 +45,13 @@ inline CsrMatrix ClusteredInteractions(int32_t n_users, int32_t n_items, int32_t
     }
   }
   return FromDense(rows);
+}
+
+// Fit options with only the thread count set.
+inline FitOptions WithThreads(int n_threads) {
+  FitOptions options;
+  options.n_threads = n_threads;
+  return options;
 }
 
 }  // namespace recotem::testing

@@ -41,7 +41,7 @@ std::shared_ptr<const SearchData> ClusteredData(int n_users = 300, int n_items =
   }
   TrainValidationSplit split = SplitInteractions(data, SplitOptions{});
   return std::make_shared<const SearchData>(std::move(split.train), split.validation,
-                                            std::move(split.validation_users), 10, Metric::kNdcg);
+                                            split.validation_users, 10, Metric::kNdcg);
 }
 
 const log::Logger& TestLogger() {
