@@ -228,7 +228,7 @@ void BPRFMRecommender::FitWithOptions(const CsrMatrix& user_items, const FitOpti
       }
     }
     epochs_trained_ = epoch + 1;
-    if (options.on_epoch &&
+    if (CallsOnEpoch(options, static_cast<int>(epochs_trained_)) &&
         options.on_epoch(static_cast<int>(epochs_trained_)) == EpochVerdict::kStop) {
       break;
     }

@@ -70,9 +70,9 @@ std::mt19937 SeededRng(int64_t seed) {
 
 // scale · FᵀF for the row-major n × k factors F (rows `stride` floats
 // apart), summed over fixed chunks (so the result does not depend on the
-// thread count).
-std::vector<float> ScaledGram(const float* factors, int64_t n, int64_t k, int64_t stride,
-                              double scale, int n_threads) {
+// thread count), padded with zeros as IalsSide::gram.
+AlignedVector<float> ScaledGram(const float* factors, int64_t n, int64_t k, int64_t stride,
+                                double scale, int n_threads) {
   const int64_t n_chunks = (n + kGramRowsPerChunk - 1) / kGramRowsPerChunk;
   std::vector<Matrix> partial(static_cast<size_t>(n_chunks));
   ParallelFor(n_chunks, 1, n_threads, [&](int64_t begin, int64_t end, int) {
@@ -87,12 +87,11 @@ std::vector<float> ScaledGram(const float* factors, int64_t n, int64_t k, int64_
   Matrix sum = Matrix::Zero(k, k);
   for (const Matrix& m : partial) sum += m;
   sum *= static_cast<float>(scale);
-  std::vector<float> out(static_cast<size_t>(k * k));
-  Eigen::Map<Matrix>(out.data(), k, k) = sum;
+  const int64_t kp = PaddedFactorCount(k);
+  AlignedVector<float> out(static_cast<size_t>(kp * kp), 0.0f);
+  Eigen::Map<Matrix, 0, Eigen::OuterStride<>>(out.data(), k, k, Eigen::OuterStride<>(kp)) = sum;
   return out;
 }
-
-int64_t RoundUp(int64_t n, int64_t multiple) { return (n + multiple - 1) / multiple * multiple; }
 
 // Copies the n rows of k floats in `from` (rows `from_stride` apart) to rows
 // `to_stride` apart in `to`; padding floats of `to` are left as they are.
@@ -107,11 +106,15 @@ int64_t MaxRowLength(const CsrMatrix& m) {
   return longest;
 }
 
-// One side of the epoch with its per-thread solvers, kept across epochs so
-// their (possibly large) buffers are allocated once per fit.
+// One side of the epoch with its entry weights and per-thread solvers, kept
+// across epochs so their (possibly large) buffers are made once per fit.
 struct SideUpdater {
+  SideUpdater(IalsSide s, const CsrMatrix& rows) : side(s), longest(MaxRowLength(rows)) {
+    FillEntryWeights(side, confidence, weights);
+  }
   IalsSide side;
   int64_t longest = 0;
+  std::vector<float> confidence, weights;
   std::vector<std::unique_ptr<IalsRowSolver>> solvers;
 };
 
@@ -277,15 +280,15 @@ void IALSRecommender::FitWithOptions(const CsrMatrix& user_items, const FitOptio
     reg *= RegularisationMass(user_items, item_users, p.alpha0, *p.nu_star) /
            RegularisationMass(user_items, item_users, p.alpha0, p.nu);
   }
-  SideUpdater users{MakeSide(p, user_items, reg), MaxRowLength(user_items), {}};
-  SideUpdater items{MakeSide(p, item_users, reg), MaxRowLength(item_users), {}};
+  SideUpdater users(MakeSide(p, user_items, reg), user_items);
+  SideUpdater items(MakeSide(p, item_users, reg), item_users);
   const int64_t max_epochs = options.max_epochs > 0 ? options.max_epochs : p.train_epochs;
   epochs_trained_ = 0;
   // The epochs run on cache-line-aligned copies of the factors whose rows
   // are padded with zeros to whole vectors, so the solvers read them in
-  // place; they are copied back into the model after every epoch (for
-  // on_epoch's evaluation).
-  const int64_t stride = RoundUp(k, kFactorLane);
+  // place; they are copied back into the model before on_epoch (which may
+  // score it) and at the end.
+  const int64_t stride = PaddedFactorCount(k);
   AlignedVector<float> user_work(static_cast<size_t>(n_users_ * stride), 0.0f);
   AlignedVector<float> item_work(static_cast<size_t>(n_items_ * stride), 0.0f);
   CopyRows(user_factors_.data(), k, n_users_, k, user_work.data(), stride);
@@ -299,20 +302,21 @@ void IALSRecommender::FitWithOptions(const CsrMatrix& user_items, const FitOptio
     if (options.stop.stop_requested()) throw FitCancelled();
     users.side.other = item_work.data();
     users.side.gram = item_gram_.data();
-    users.side.gram_version = static_cast<uint64_t>(epoch) + 1;
     UpdateSide(users, p.max_cg_steps, user_work, stride, options);
-    std::vector<float> user_gram =
+    AlignedVector<float> user_gram =
         ScaledGram(user_work.data(), n_users_, k, stride, p.alpha0, options.n_threads);
     items.side.other = user_work.data();
     items.side.gram = user_gram.data();
-    items.side.gram_version = static_cast<uint64_t>(epoch) + 1;
     UpdateSide(items, p.max_cg_steps, item_work, stride, options);
     item_gram_ = ScaledGram(item_work.data(), n_items_, k, stride, p.alpha0, options.n_threads);
-    CopyRows(user_work.data(), stride, n_users_, k, user_factors_.data(), k);
-    CopyRows(item_work.data(), stride, n_items_, k, item_factors_.data(), k);
     epochs_trained_ = epoch + 1;
-    if (options.on_epoch &&
-        options.on_epoch(static_cast<int>(epochs_trained_)) == EpochVerdict::kStop) {
+    const bool last = epochs_trained_ == max_epochs;
+    const bool callback = CallsOnEpoch(options, static_cast<int>(epochs_trained_));
+    if (callback || last) {
+      CopyRows(user_work.data(), stride, n_users_, k, user_factors_.data(), k);
+      CopyRows(item_work.data(), stride, n_items_, k, item_factors_.data(), k);
+    }
+    if (callback && options.on_epoch(static_cast<int>(epochs_trained_)) == EpochVerdict::kStop) {
       break;
     }
   }
@@ -340,6 +344,8 @@ void IALSRecommender::ScoreProfiles(const CsrMatrix& profiles, std::span<float> 
   side.other = item_factors_.data();
   side.gram = item_gram_.data();
   side.cholesky = false;  // new users are always solved by CG (algorithms.md §2.4)
+  std::vector<float> confidence, weights;
+  FillEntryWeights(side, confidence, weights);
   IalsRowSolver solver(side, MaxRowLength(profiles));
   RowMatrix embeddings(profiles.n_rows, k);
   for (int32_t r = 0; r < profiles.n_rows; ++r) {

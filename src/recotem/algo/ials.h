@@ -86,7 +86,7 @@ class IALSRecommender final : public Recommender {
   int32_t n_items_ = 0;
   AlignedVector<float> user_factors_;  // row-major n_users × K
   AlignedVector<float> item_factors_;  // row-major n_items × K
-  std::vector<float> item_gram_;       // alpha0 · VᵀV (K × K), for ScoreProfiles
+  AlignedVector<float> item_gram_;  // alpha0 · VᵀV, padded (IalsSide::gram), for ScoreProfiles
 };
 
 }  // namespace recotem

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <optional>
+#include <stdexcept>
 
 #include "recotem/algo/multiversion.h"
 #include "recotem/algo/vec16.h"
@@ -267,11 +268,27 @@ void SolveCg(const CgRow& row, int64_t steps, bool warm_start, float* x_row) {
   SolveCgBatch(&row, 1, steps, warm_start, x_rows);
 }
 
+void FillEntryWeights(IalsSide& side, std::vector<float>& confidence, std::vector<float>& weights) {
+  const std::vector<float>& x = side.rows->values;
+  confidence.resize(x.size());
+  weights.resize(x.size());
+  for (size_t e = 0; e < x.size(); ++e) {
+    confidence[e] = side.log_confidence
+                        ? static_cast<float>(std::log1p(static_cast<double>(x[e]) / side.epsilon))
+                        : x[e];
+    weights[e] = confidence[e] + side.beta;
+  }
+  side.confidence = confidence;
+  side.weights = weights;
+}
+
 IalsRowSolver::IalsRowSolver(const IalsSide& side, int64_t max_nnz)
-    : side_(side), kp_(RoundUp(std::max<int64_t>(side.k, 1), kLane)) {
+    : side_(side), kp_(PaddedFactorCount(std::max<int64_t>(side.k, 1))) {
+  if (side.confidence.size() != side.rows->values.size() ||
+      side.weights.size() != side.rows->values.size()) {
+    throw std::invalid_argument("IalsRowSolver: the side's entry weights are not filled");
+  }
   const int64_t max_ld = std::max<int64_t>(max_nnz, 1);
-  gram_.assign(static_cast<size_t>(kp_ * kp_), 0.0f);
-  CopyGram();
   // Rows are read in place when they are padded already, are not needed
   // contiguously (Cholesky) and the whole factor matrix fits in the L2 cache;
   // otherwise they are gathered into a padded contiguous copy.
@@ -280,21 +297,11 @@ IalsRowSolver::IalsRowSolver(const IalsSide& side, int64_t max_nnz)
                 kDirectMaxBytes;
   if (!direct_) row_major_.assign(static_cast<size_t>(max_ld * kp_), 0.0f);
   rows_.assign(static_cast<size_t>(max_ld), nullptr);
-  confidence_.assign(static_cast<size_t>(max_ld), 0.0f);
-  weights_.assign(static_cast<size_t>(max_ld), 0.0f);
   dots_.assign(static_cast<size_t>(RoundUp(max_ld, kLane)), 0.0f);
   zero_row_.assign(static_cast<size_t>(kp_), 0.0f);
   for (AlignedVector<float>* v : {&b_, &x_, &r_, &p_, &ap_}) {
     v->assign(static_cast<size_t>(kp_), 0.0f);
   }
-}
-
-void IalsRowSolver::CopyGram() {
-  const int64_t k = side_.k;
-  for (int64_t j = 0; j < k; ++j) {
-    std::copy(side_.gram + j * k, side_.gram + (j + 1) * k, gram_.data() + j * kp_);
-  }
-  gram_version_ = side_.gram_version;
 }
 
 int64_t IalsRowSolver::Stride() const {
@@ -304,33 +311,32 @@ int64_t IalsRowSolver::Stride() const {
 void IalsRowSolver::Gather(int32_t row, int64_t nnz) {
   const int64_t k = side_.k;
   const int64_t stride = Stride();
+  const int64_t first = side_.rows->indptr[row];
   std::span<const int32_t> items = side_.rows->RowIndices(row);
-  std::span<const float> values = side_.rows->RowValues(row);
   nnz_ = nnz;
-  for (int64_t e = 0; e < nnz; ++e) {
-    // The factor rows are scattered over memory (e.g. users of a popular
-    // item): request a later row while copying this one.
-    if (!direct_ && e + kPrefetchDistance < nnz) {
-      const char* ahead = reinterpret_cast<const char*>(
-          side_.other + static_cast<int64_t>(items[e + kPrefetchDistance]) * stride);
-      for (int64_t byte = 0; byte < k * static_cast<int64_t>(sizeof(float)); byte += kCacheLine) {
-        __builtin_prefetch(ahead + byte);
-      }
+  confidence_ = side_.confidence.data() + first;
+  weights_ = side_.weights.data() + first;
+  if (direct_) {
+    for (int64_t e = 0; e < nnz; ++e) {
+      rows_[e] = side_.other + static_cast<int64_t>(items[e]) * stride;
     }
-    const float* source = side_.other + static_cast<int64_t>(items[e]) * stride;
-    if (direct_) {
-      rows_[e] = source;
-    } else {
+  } else {
+    for (int64_t e = 0; e < nnz; ++e) {
+      // The factor rows are scattered over memory (e.g. users of a popular
+      // item): request a later row while copying this one.
+      if (e + kPrefetchDistance < nnz) {
+        const char* ahead = reinterpret_cast<const char*>(
+            side_.other + static_cast<int64_t>(items[e + kPrefetchDistance]) * stride);
+        for (int64_t byte = 0; byte < k * static_cast<int64_t>(sizeof(float)); byte += kCacheLine) {
+          __builtin_prefetch(ahead + byte);
+        }
+      }
+      const float* source = side_.other + static_cast<int64_t>(items[e]) * stride;
       float* target = row_major_.data() + e * kp_;
 #pragma omp simd
       for (int64_t i = 0; i < k; ++i) target[i] = source[i];
       rows_[e] = target;
     }
-    const float x = values[e];
-    confidence_[e] = side_.log_confidence
-                         ? static_cast<float>(std::log1p(static_cast<double>(x) / side_.epsilon))
-                         : x;
-    weights_[e] = confidence_[e] + side_.beta;
   }
   const double mass =
       side_.alpha0 * static_cast<double>(side_.rows->n_cols) + static_cast<double>(nnz);
@@ -342,8 +348,9 @@ void IalsRowSolver::SolveCholesky(float lambda, float* x_row) {
   const int64_t k = side_.k;
   Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>> y(row_major_.data(), nnz_, k,
                                                          Eigen::OuterStride<>(kp_));
-  Eigen::Map<const Eigen::VectorXf> c(confidence_.data(), nnz_);
-  Eigen::MatrixXf a = Eigen::Map<const Eigen::MatrixXf>(side_.gram, k, k);
+  Eigen::Map<const Eigen::VectorXf> c(confidence_, nnz_);
+  Eigen::MatrixXf a = Eigen::Map<const Eigen::MatrixXf, 0, Eigen::OuterStride<>>(
+      side_.gram, k, k, Eigen::OuterStride<>(kp_));
   a.noalias() += y.transpose() * c.asDiagonal() * y;
   a.diagonal().array() += lambda;
   Eigen::Map<Eigen::VectorXf>(x_row, k) =
@@ -351,7 +358,6 @@ void IalsRowSolver::SolveCholesky(float lambda, float* x_row) {
 }
 
 bool IalsRowSolver::Begin(int32_t row, float* x_row) {
-  if (gram_version_ != side_.gram_version) CopyGram();
   const int64_t nnz = side_.rows->indptr[row + 1] - side_.rows->indptr[row];
   if (nnz == 0) {
     std::fill(x_row, x_row + side_.k, 0.0f);
@@ -363,27 +369,16 @@ bool IalsRowSolver::Begin(int32_t row, float* x_row) {
 
 std::optional<CgRow> IalsRowSolver::PrepareCg(int32_t row, float* x_row) {
   if (!Begin(row, x_row)) return std::nullopt;
-  return CgRow{rows_.data(),
-               confidence_.data(),
-               weights_.data(),
-               nnz_,
-               gram_.data(),
-               side_.k,
-               kp_,
-               lambda_,
-               zero_row_.data(),
-               dots_.data(),
-               x_.data(),
-               r_.data(),
-               p_.data(),
-               ap_.data()};
+  return CgRow{rows_.data(), confidence_, weights_,         nnz_,         side_.gram, side_.k,
+               kp_,          lambda_,     zero_row_.data(), dots_.data(), x_.data(),  r_.data(),
+               p_.data(),    ap_.data()};
 }
 
 void IalsRowSolver::Solve(int32_t row, int64_t cg_steps, bool warm_start, float* x_row) {
   if (side_.cholesky) {
     if (!Begin(row, x_row)) return;
     std::fill(b_.begin(), b_.end(), 0.0f);
-    AccumulateRows(rows_.data(), weights_.data(), nnz_, kp_, b_.data());
+    AccumulateRows(rows_.data(), weights_, nnz_, kp_, b_.data());
     SolveCholesky(lambda_, x_row);
     return;
   }

@@ -18,12 +18,22 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "recotem/algo/aligned_vector.h"
 #include "recotem/core/csr_matrix.h"
 
 namespace recotem {
+
+// The vector width (floats) of the CG kernels: factor vectors and the gram
+// are padded to a multiple of it.
+inline constexpr int64_t kFactorLane = 16;
+
+// k rounded up to whole vectors of kFactorLane floats.
+inline int64_t PaddedFactorCount(int64_t k) {
+  return (k + kFactorLane - 1) / kFactorLane * kFactorLane;
+}
 
 // Everything fixed during one half-epoch.
 struct IalsSide {
@@ -34,8 +44,12 @@ struct IalsSide {
   // padded with zeros to a multiple of kFactorLane are read in place
   // (no gathered copy) when the matrix fits in the cache.
   int64_t other_stride = 0;
-  const float* gram = nullptr;  // P = alpha0 · OᵀO (k × k, symmetric)
-  uint64_t gram_version = 0;    // bump whenever `gram` changes
+  // P = alpha0 · OᵀO (symmetric), kp × kp row-major with
+  // kp = PaddedFactorCount(k), zero outside the leading k × k.
+  const float* gram = nullptr;
+  // c_e and c_e + β for every stored entry of `rows` (FillEntryWeights).
+  std::span<const float> confidence;
+  std::span<const float> weights;
   double alpha0 = 0;
   double reg = 0;  // effective reg (nu_star-adjusted)
   double nu = 1;
@@ -65,13 +79,14 @@ struct CgRow {
   float* ap = nullptr;
 };
 
+// Fills `confidence` and `weights` with c_e (x_e, or ln(1 + x_e / epsilon))
+// and c_e + β for every stored entry of side.rows, and points the side's
+// spans at them. Once per fit: the entries do not change between epochs.
+void FillEntryWeights(IalsSide& side, std::vector<float>& confidence, std::vector<float>& weights);
+
 // `steps` CG iterations on A x = b from x_row (warm_start) or zero; writes
 // the k-float result to x_row. (SolveCgBatch with one row.)
 void SolveCg(const CgRow& row, int64_t steps, bool warm_start, float* x_row);
-
-// The vector width (floats) of the CG kernels: factor vectors are padded to
-// a multiple of it.
-inline constexpr int64_t kFactorLane = 16;
 
 // Rows solved together by SolveCgBatch at most.
 inline constexpr int kMaxBatch = 4;
@@ -88,9 +103,7 @@ class IalsRowSolver {
 
   // Solves row `row` into x_row (k floats). With `warm_start`, x_row's
   // current value is CG's starting point, else zero. `cg_steps` ≤ 0 means k.
-  // The side's rows, factors and gram may change between calls (same k and
-  // no row longer than max_nnz); a new gram must come with a new
-  // gram_version.
+  // The side's factors and gram may change between calls (same k).
   void Solve(int32_t row, int64_t cg_steps, bool warm_start, float* x_row);
 
   // For SolveCgBatch (CG solver only): gathers `row` and returns its system,
@@ -99,9 +112,7 @@ class IalsRowSolver {
   std::optional<CgRow> PrepareCg(int32_t row, float* x_row);
 
  private:
-  void CopyGram();
-  // Refreshes the gram and gathers `row`; false (x_row zeroed) for a row
-  // without entries.
+  // Gathers `row`; false (x_row zeroed) for a row without entries.
   bool Begin(int32_t row, float* x_row);
   int64_t Stride() const;
   void Gather(int32_t row, int64_t nnz);
@@ -111,12 +122,12 @@ class IalsRowSolver {
   int64_t kp_ = 0;   // k rounded up to the vector block
   int64_t nnz_ = 0;  // entries of the current row
   float lambda_ = 0;
-  uint64_t gram_version_ = 0;
-  AlignedVector<float> gram_;       // P padded to kp × kp
+  const float* confidence_ = nullptr;  // the row's c_e and c_e + β (in side_)
+  const float* weights_ = nullptr;
   bool direct_ = false;             // rows_ point into side_.other
   std::vector<const float*> rows_;  // the row's factor vectors (kp floats each)
   AlignedVector<float> row_major_;  // gathered, padded factors (nnz × kp)
-  std::vector<float> confidence_, weights_, dots_;
+  std::vector<float> dots_;
   AlignedVector<float> zero_row_;            // kp zeros, pads partial blocks of rows
   AlignedVector<float> b_, x_, r_, p_, ap_;  // b_: the Cholesky right-hand side
 };

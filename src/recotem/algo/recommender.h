@@ -14,6 +14,7 @@
 // snapshot restored with Load() reports the epoch it was taken at.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -40,10 +41,12 @@ struct FitOptions {
   // Epochs an iterative learner runs at most; 0 means its `train_epochs`
   // hyperparameter. Ignored by closed-form learners.
   int max_epochs = 0;
-  // Called after every epoch of an iterative learner with the number of
-  // epochs completed so far (1-based). The model may be scored (and saved)
-  // during the call. Returning kStop ends training after that epoch.
+  // Called after every on_epoch_every-th epoch of an iterative learner with
+  // the number of epochs completed so far (1-based). The model may be scored
+  // (and saved) during the call. Returning kStop ends training after that
+  // epoch.
   std::function<EpochVerdict(int epochs_done)> on_epoch;
+  int on_epoch_every = 1;
   // When a stop is requested, Fit stops at the next epoch or work-block
   // boundary and throws FitCancelled; the model is then unusable.
   std::stop_token stop;
@@ -53,6 +56,12 @@ struct FitOptions {
   // trials); neighbourhood learners read and fill it. Null: none.
   ProductCache* product_cache = nullptr;
 };
+
+// Whether an iterative learner calls options.on_epoch after `epochs_done`
+// epochs.
+inline bool CallsOnEpoch(const FitOptions& options, int epochs_done) {
+  return options.on_epoch && epochs_done % std::max(options.on_epoch_every, 1) == 0;
+}
 
 // Thrown by FitWithOptions() when FitOptions::stop was requested.
 class FitCancelled : public std::runtime_error {

@@ -75,6 +75,9 @@ FitResult FitEarlyStopping(FitJob& job, Recommender& model, FitOptions& options)
   TensorMap snapshot;
   std::map<int64_t, double> reported;
   options.max_epochs = early.max_epochs;
+  // The learner checks options.stop itself every epoch; the callback runs
+  // (and the learner hands its current model over) only where it validates.
+  options.on_epoch_every = early.validate_every;
   options.on_epoch = [&](int epochs_done) {
     if (job.stop.stop_requested()) return EpochVerdict::kStop;
     if (epochs_done % early.validate_every != 0) return EpochVerdict::kContinue;

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <stdexcept>
 #include <vector>
 
 #include "test_matrices.h"
@@ -34,22 +35,24 @@ std::vector<double> SolveDense(std::vector<std::vector<double>> a, std::vector<d
 
 struct Problem {
   CsrMatrix rows;
-  std::vector<float> other, gram;
+  std::vector<float> other, gram, confidence, weights;
   IalsSide side;
 };
 
 // Random factors for p.rows's columns (normal, `stddev`), their gram
-// alpha0 · OᵀO, and the side fields that point at them.
+// alpha0 · OᵀO (padded as IalsSide::gram), and the side fields that point
+// at them.
 void FillFactors(Problem& p, int64_t k, float stddev, double alpha0, std::mt19937& rng) {
   const int64_t n_other = p.rows.n_cols;
   std::normal_distribution<float> normal(0.0f, stddev);
   p.other.resize(static_cast<size_t>(n_other * k));
   for (float& v : p.other) v = normal(rng);
-  p.gram.assign(static_cast<size_t>(k * k), 0.0f);
+  const int64_t kp = PaddedFactorCount(k);
+  p.gram.assign(static_cast<size_t>(kp * kp), 0.0f);
   for (int64_t i = 0; i < n_other; ++i) {
     for (int64_t a = 0; a < k; ++a) {
       for (int64_t b = 0; b < k; ++b) {
-        p.gram[a * k + b] += static_cast<float>(alpha0) * p.other[i * k + a] * p.other[i * k + b];
+        p.gram[a * kp + b] += static_cast<float>(alpha0) * p.other[i * k + a] * p.other[i * k + b];
       }
     }
   }
@@ -69,11 +72,15 @@ Problem MakeProblem(int64_t k, double alpha0, bool original_loss) {
   p.side.reg = 0.05;
   p.side.nu = 1.0;
   p.side.beta = original_loss ? static_cast<float>(alpha0) : 0.0f;
+  FillEntryWeights(p.side, p.confidence, p.weights);
   return p;
 }
 
-std::vector<double> Reference(const Problem& p) {
+// The solution of the row-0 system in double, with c_e = confidence(x_e).
+std::vector<double> Reference(
+    const Problem& p, double (*confidence)(double) = [](double x) { return x; }) {
   const int64_t k = p.side.k;
+  const int64_t kp = PaddedFactorCount(k);
   std::vector<std::vector<double>> a(k, std::vector<double>(k, 0.0));
   std::vector<double> b(k, 0.0);
   auto items = p.rows.RowIndices(0);
@@ -81,14 +88,15 @@ std::vector<double> Reference(const Problem& p) {
   const double lambda =
       p.side.reg * std::pow(p.side.alpha0 * 9 + static_cast<double>(items.size()), p.side.nu);
   for (int64_t r = 0; r < k; ++r) {
-    for (int64_t c = 0; c < k; ++c) a[r][c] = p.gram[r * k + c];
+    for (int64_t c = 0; c < k; ++c) a[r][c] = p.gram[r * kp + c];
     a[r][r] += lambda;
   }
   for (size_t e = 0; e < items.size(); ++e) {
     const float* v = p.other.data() + items[e] * k;
+    const double c_e = confidence(values[e]);
     for (int64_t r = 0; r < k; ++r) {
-      b[r] += (values[e] + p.side.beta) * v[r];
-      for (int64_t c = 0; c < k; ++c) a[r][c] += values[e] * v[r] * v[c];
+      b[r] += (c_e + p.side.beta) * v[r];
+      for (int64_t c = 0; c < k; ++c) a[r][c] += c_e * v[r] * v[c];
     }
   }
   return SolveDense(a, b);
@@ -111,6 +119,26 @@ TEST(IalsRowSolver, CholeskyAndFullLengthCgSolveTheNormalEquations) {
       }
     }
   }
+}
+
+TEST(IalsRowSolver, LogConfidenceSolvesWithTheScaledEntries) {
+  Problem p = MakeProblem(16, 0.4, true);
+  p.side.log_confidence = true;
+  p.side.epsilon = 0.5;
+  FillEntryWeights(p.side, p.confidence, p.weights);
+  std::vector<double> expected = Reference(p, [](double x) { return std::log1p(x / 0.5); });
+  IalsRowSolver solver(p.side, 9);
+  std::vector<float> x(16, 0.0f);
+  solver.Solve(0, /*cg_steps=*/0, /*warm_start=*/false, x.data());
+  for (int64_t j = 0; j < 16; ++j) {
+    EXPECT_NEAR(x[j], expected[j], 2e-3 * (1.0 + std::fabs(expected[j]))) << j;
+  }
+}
+
+TEST(IalsRowSolver, RefusesASideWithoutEntryWeights) {
+  Problem p = MakeProblem(4, 0.4, false);
+  p.side.confidence = {};
+  EXPECT_THROW(IalsRowSolver(p.side, 9), std::invalid_argument);
 }
 
 TEST(IalsRowSolver, FewCgStepsFromAWarmStartImproveTheResidual) {
@@ -153,6 +181,7 @@ Problem MakeWideProblem(int64_t k) {
   p.rows = testing::FromDense(dense);
   FillFactors(p, k, 0.3f, 0.3, rng);
   p.side.reg = 0.01;
+  FillEntryWeights(p.side, p.confidence, p.weights);
   return p;
 }
 
