@@ -76,6 +76,8 @@ TEST_F(TrainSearchTest, RunsEveryTrialClassByClassAndRefitsTheBest) {
       "  per_algorithm_trials: {TopPop: 1}\n");
   ProcessResult r = Train({"-v"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Schedulers parse stderr: nothing but the JSON events.
+  EXPECT_EQ(NonJsonLines(r.err), std::vector<std::string>{});
   nlohmann::json started = FindEvent(r.err, "search_started");
   EXPECT_EQ(started["algorithms"],
             nlohmann::json({"TopPopRecommender", "CosineKNNRecommender", "DenseSLIMRecommender"}));

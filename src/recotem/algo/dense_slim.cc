@@ -2,11 +2,13 @@
 
 #include <cstddef>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
 #include "recotem/algo/hyper_params.h"
 #include "recotem/algo/parallel_for.h"
+#include "recotem/algo/sparse_product.h"
 
 // LAPACK (provided by OpenBLAS): Cholesky factorisation and the inverse from
 // it. The trailing size_t is the Fortran hidden length of `uplo`.
@@ -21,6 +23,8 @@ namespace {
 
 // Item rows of the Gram matrix per work chunk.
 constexpr int64_t kGramChunkRows = 64;
+// XᵀX (std::vector<float>, row-major n × n) in a ProductCache.
+constexpr const char* kGramKey = "dense_slim gram";
 
 // G = XᵀX as a dense row-major n × n matrix, accumulated row by row from the
 // items × users transpose.
@@ -70,7 +74,18 @@ ItemSimilarity DenseSLIMRecommender::ComputeSimilarity(const CsrMatrix& user_ite
                                                        const FitOptions& options) const {
   const int n = user_items.n_cols;
   const auto n64 = static_cast<int64_t>(n);
-  std::vector<float> b = GramMatrix(user_items, options.n_threads);
+  // XᵀX does not depend on reg: a search's trials share it.
+  std::vector<float> b;
+  ProductCache* cache = options.product_cache;
+  if (auto cached = cache ? cache->Find<std::vector<float>>(kGramKey) : nullptr) {
+    b = *cached;
+  } else {
+    b = GramMatrix(user_items, options.n_threads);
+    if (cache) {
+      cache->Insert(kGramKey, std::make_shared<const std::vector<float>>(b),
+                    b.size() * sizeof(float));
+    }
+  }
   for (int64_t i = 0; i < n64; ++i) b[i * n64 + i] += static_cast<float>(reg_);
   if (options.stop.stop_requested()) throw FitCancelled();
   // Row-major symmetric = column-major symmetric; LAPACK's lower triangle is

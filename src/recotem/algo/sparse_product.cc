@@ -1,6 +1,7 @@
 #include "recotem/algo/sparse_product.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "recotem/algo/parallel_for.h"
 #include "recotem/algo/recommender.h"
@@ -90,31 +91,32 @@ std::span<const double> RawProduct::Values(int32_t row) const {
           static_cast<size_t>(b.indptr[local + 1] - b.indptr[local])};
 }
 
-std::shared_ptr<const RawProduct> ProductCache::Find(const std::string& key) {
+std::shared_ptr<const void> ProductCache::FindAny(const std::string& key) {
   std::lock_guard lock(mutex_);
   for (auto it = entries_.begin(); it != entries_.end(); ++it) {
-    if (it->first == key) {
+    if (it->key == key) {
       entries_.splice(entries_.begin(), entries_, it);
-      return entries_.front().second;
+      return entries_.front().product;
     }
   }
   return nullptr;
 }
 
-void ProductCache::Insert(const std::string& key, std::shared_ptr<const RawProduct> product) {
-  if (!product || product->bytes() > max_bytes_) return;
+void ProductCache::Insert(const std::string& key, std::shared_ptr<const void> product,
+                          size_t bytes) {
+  if (!product || bytes > max_bytes_) return;
   std::lock_guard lock(mutex_);
   for (auto it = entries_.begin(); it != entries_.end(); ++it) {
-    if (it->first == key) {  // another fit stored it meanwhile
-      bytes_ -= it->second->bytes();
+    if (it->key == key) {  // another fit stored it meanwhile
+      bytes_ -= it->bytes;
       entries_.erase(it);
       break;
     }
   }
-  bytes_ += product->bytes();
-  entries_.emplace_front(key, std::move(product));
+  bytes_ += bytes;
+  entries_.push_front({key, std::move(product), bytes});
   while (bytes_ > max_bytes_) {
-    bytes_ -= entries_.back().second->bytes();
+    bytes_ -= entries_.back().bytes;
     entries_.pop_back();
   }
 }
@@ -123,11 +125,7 @@ std::shared_ptr<const RawProduct> CachedProduct(const WeightedCsr& left, const W
                                                 const ProductCacheKey& cached, int n_threads,
                                                 const std::stop_token& stop) {
   if (cached.cache == nullptr) return nullptr;
-  if (std::shared_ptr<const RawProduct> found = cached.cache->Find(cached.key)) {
-    fprintf(stderr, "HIT %s\n", cached.key.c_str());
-    return found;
-  }
-  fprintf(stderr, "MISS %s\n", cached.key.c_str());
+  if (auto found = cached.cache->Find<RawProduct>(cached.key)) return found;
   const CsrMatrix& l = *left.structure;
   const CsrMatrix& r = *right.structure;
   size_t bound = 0;

@@ -3,13 +3,14 @@
 // R = weighted X; RP3beta and P3alpha: transition matrices), Gustavson's
 // algorithm with a dense double accumulator per thread.
 //
-// ProductCache keeps whole raw products between fits on one training matrix.
-// A search fits a neighbourhood class several times over the same matrix with
-// parameters that only change the per-row transform and the top-k (shrinkage,
-// top_k, beta, normalize_weight, …): those fits read the product instead of
-// recomputing it (SparseProductTopK, sparse_product_top_k.h). The values are
-// the ones the row-by-row product gives, so a fit's result does not depend on
-// whether the product came from the cache.
+// ProductCache keeps products of one training matrix between fits on it. A
+// search fits a class several times over the same matrix with parameters
+// that only change what is done with a product: the neighbourhood learners'
+// per-row transform and top-k (shrinkage, top_k, beta, normalize_weight, …;
+// raw products, SparseProductTopK in sparse_product_top_k.h) and
+// DenseSLIM's regularisation (its dense XᵀX). Those fits read the product
+// instead of recomputing it; the values are the ones a fit computes, so its
+// result does not depend on whether the product came from the cache.
 #pragma once
 
 #include <cstddef>
@@ -20,7 +21,6 @@
 #include <span>
 #include <stop_token>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "recotem/core/csr_matrix.h"
@@ -73,8 +73,9 @@ class RawProduct {
   size_t bytes_ = 0;
 };
 
-// Thread-safe store of raw products by key, holding at most max_bytes (the
-// least recently used product is dropped first).
+// Thread-safe store of products by key, holding at most max_bytes (the
+// least recently used product is dropped first). A key always names values
+// of one type (its users spell the type in the key).
 class ProductCache {
  public:
   explicit ProductCache(size_t max_bytes) : max_bytes_(max_bytes) {}
@@ -82,15 +83,28 @@ class ProductCache {
   ProductCache& operator=(const ProductCache&) = delete;
 
   size_t max_bytes() const { return max_bytes_; }
-  std::shared_ptr<const RawProduct> Find(const std::string& key);
+  template <typename T>
+  std::shared_ptr<const T> Find(const std::string& key) {
+    return std::static_pointer_cast<const T>(FindAny(key));
+  }
   // Ignored when the product alone is larger than max_bytes.
-  void Insert(const std::string& key, std::shared_ptr<const RawProduct> product);
+  void Insert(const std::string& key, std::shared_ptr<const void> product, size_t bytes);
+  void Insert(const std::string& key, const std::shared_ptr<const RawProduct>& product) {
+    if (product) Insert(key, product, product->bytes());
+  }
 
  private:
+  struct Entry {
+    std::string key;
+    std::shared_ptr<const void> product;
+    size_t bytes = 0;
+  };
+  std::shared_ptr<const void> FindAny(const std::string& key);
+
   std::mutex mutex_;
   const size_t max_bytes_;
   size_t bytes_ = 0;
-  std::list<std::pair<std::string, std::shared_ptr<const RawProduct>>> entries_;  // newest first
+  std::list<Entry> entries_;  // newest first
 };
 
 // Which cached product a SparseProductTopK call may use: `key` names what

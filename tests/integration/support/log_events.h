@@ -23,6 +23,18 @@ inline std::vector<nlohmann::json> Events(const std::string& stderr_text) {
   return events;
 }
 
+// The non-empty lines of `stderr_text` that are not JSON objects.
+inline std::vector<std::string> NonJsonLines(const std::string& stderr_text) {
+  std::vector<std::string> lines;
+  std::istringstream in(stderr_text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    if (!nlohmann::json::accept(line) || line[0] != '{') lines.push_back(line);
+  }
+  return lines;
+}
+
 inline std::vector<std::string> EventNames(const std::string& stderr_text) {
   std::vector<std::string> names;
   for (const auto& e : Events(stderr_text)) names.push_back(e["event"]);

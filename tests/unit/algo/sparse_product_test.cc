@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "recotem/algo/cosine_knn.h"
+#include "recotem/algo/dense_slim.h"
 #include "recotem/algo/rp3beta.h"
 #include "test_matrices.h"
 
@@ -31,18 +32,18 @@ TEST(ProductCache, DropsTheLeastRecentlyUsedProductBeyondItsCapacity) {
   ProductCache cache(a->bytes() * 5 / 2);  // room for two
   cache.Insert("a", a);
   cache.Insert("b", b);
-  EXPECT_EQ(cache.Find("a"), a);  // a is now the most recent
+  EXPECT_EQ(cache.Find<RawProduct>("a"), a);  // a is now the most recent
   cache.Insert("c", c);
-  EXPECT_EQ(cache.Find("a"), a);
-  EXPECT_EQ(cache.Find("b"), nullptr);
-  EXPECT_EQ(cache.Find("c"), c);
+  EXPECT_EQ(cache.Find<RawProduct>("a"), a);
+  EXPECT_EQ(cache.Find<RawProduct>("b"), nullptr);
+  EXPECT_EQ(cache.Find<RawProduct>("c"), c);
 }
 
 TEST(ProductCache, IgnoresAProductLargerThanItsCapacity) {
   const auto big = ProductWithEntries(1000);
   ProductCache cache(big->bytes() - 1);
   cache.Insert("big", big);
-  EXPECT_EQ(cache.Find("big"), nullptr);
+  EXPECT_EQ(cache.Find<RawProduct>("big"), nullptr);
 }
 
 TEST(ProductCache, StoringAKeyAgainReplacesItsProduct) {
@@ -50,7 +51,7 @@ TEST(ProductCache, StoringAKeyAgainReplacesItsProduct) {
   ProductCache cache(first->bytes() * 3);
   cache.Insert("k", first);
   cache.Insert("k", second);
-  EXPECT_EQ(cache.Find("k"), second);
+  EXPECT_EQ(cache.Find<RawProduct>("k"), second);
 }
 
 // Xᵀ · (X with distinct values), more than one block of rows.
@@ -78,7 +79,7 @@ TEST(CachedProduct, RowsAreTheRowByRowProductAndASecondCallReadsTheCache) {
     ASSERT_EQ(std::vector<int32_t>(columns.begin(), columns.end()), s.touched) << row;
     ASSERT_EQ(std::vector<double>(values.begin(), values.end()), s.row_values) << row;
   }
-  EXPECT_EQ(cache.Find("test"), product);
+  EXPECT_EQ(cache.Find<RawProduct>("test"), product);
   EXPECT_EQ(CachedProduct(ops.left, ops.right, key, 1, {}), product);
 }
 
@@ -87,7 +88,7 @@ TEST(CachedProduct, NoneWithoutACacheOrWhenTheProductCannotFit) {
   EXPECT_EQ(CachedProduct(ops.left, ops.right, {}, 1, {}), nullptr);
   ProductCache small(1024);
   EXPECT_EQ(CachedProduct(ops.left, ops.right, {&small, "test"}, 1, {}), nullptr);
-  EXPECT_EQ(small.Find("test"), nullptr);
+  EXPECT_EQ(small.Find<RawProduct>("test"), nullptr);
 }
 
 void ExpectSameWeights(const ItemSimilarity& a, const ItemSimilarity& b, int32_t n_items) {
@@ -119,9 +120,9 @@ TEST(ProductCache, KnnFitsThatShareTheProductMatchUncachedFits) {
   // Another weighting is another product.
   ExpectCacheChangesNothing<Knn>(x, cache, {{"top_k", 30}, {"feature_weighting", "BM_25"}});
   ExpectCacheChangesNothing<Knn>(x, cache, {{"top_k", 30}, {"feature_weighting", "TF_IDF"}});
-  EXPECT_NE(cache.Find("item_knn valued NONE"), nullptr);
-  EXPECT_NE(cache.Find("item_knn valued BM_25 1.2 0.75"), nullptr);
-  EXPECT_NE(cache.Find("item_knn valued TF_IDF"), nullptr);
+  EXPECT_NE(cache.Find<RawProduct>("item_knn valued NONE"), nullptr);
+  EXPECT_NE(cache.Find<RawProduct>("item_knn valued BM_25 1.2 0.75"), nullptr);
+  EXPECT_NE(cache.Find<RawProduct>("item_knn valued TF_IDF"), nullptr);
 }
 
 TEST(ProductCache, Rp3betaFitsThatShareTheProductMatchUncachedFits) {
@@ -130,7 +131,15 @@ TEST(ProductCache, Rp3betaFitsThatShareTheProductMatchUncachedFits) {
   ExpectCacheChangesNothing<RP3betaRecommender>(x, cache, {{"top_k", 10}, {"beta", 0.3}});
   ExpectCacheChangesNothing<RP3betaRecommender>(
       x, cache, {{"top_k", 25}, {"beta", 0.1}, {"normalize_weight", true}});
-  EXPECT_NE(cache.Find("random_walk 1"), nullptr);
+  EXPECT_NE(cache.Find<RawProduct>("random_walk 1"), nullptr);
+}
+
+TEST(ProductCache, DenseSlimFitsThatShareTheGramMatchUncachedFits) {
+  const CsrMatrix x = testing::ClusteredInteractions(200, 80, 4, 12);
+  ProductCache cache(size_t{64} << 20);
+  ExpectCacheChangesNothing<DenseSLIMRecommender>(x, cache, {{"reg", 10.0}});
+  ASSERT_NE(cache.Find<std::vector<float>>("dense_slim gram"), nullptr);
+  ExpectCacheChangesNothing<DenseSLIMRecommender>(x, cache, {{"reg", 300.0}});
 }
 
 }  // namespace
