@@ -96,6 +96,39 @@ TEST(IALS, EpochCallbackSeesEveryEpochAndCanStopTraining) {
   EXPECT_EQ(model.params()["train_epochs"], 2);
 }
 
+// Every user's scores of `model` over the Data() users.
+std::vector<float> AllScores(const IALSRecommender& model) {
+  const CsrMatrix x = Data();
+  std::vector<int32_t> users(static_cast<size_t>(x.n_rows));
+  for (int32_t u = 0; u < x.n_rows; ++u) users[static_cast<size_t>(u)] = u;
+  std::vector<float> out(users.size() * static_cast<size_t>(x.n_cols));
+  model.ScoreUsers(x, users, out);
+  return out;
+}
+
+TEST(IALS, EveryNthEpochCallbackSeesTheModelOfThatEpochAndTheFitEndsOnTheLast) {
+  const HyperParams params = {{"n_components", 20}, {"alpha0", 0.3}, {"train_epochs", 10}};
+  auto scores_after = [&](int epochs) {
+    HyperParams p = params;
+    p["train_epochs"] = epochs;
+    IALSRecommender fresh(p);
+    fresh.Fit(Data());
+    return AllScores(fresh);
+  };
+  IALSRecommender model(params);
+  std::vector<int> seen;
+  FitOptions options;
+  options.on_epoch_every = 3;
+  options.on_epoch = [&](int epochs_done) {
+    seen.push_back(epochs_done);
+    EXPECT_EQ(AllScores(model), scores_after(epochs_done)) << epochs_done;
+    return EpochVerdict::kContinue;
+  };
+  model.FitWithOptions(Data(), options);
+  EXPECT_EQ(seen, (std::vector<int>{3, 6, 9}));
+  EXPECT_EQ(AllScores(model), scores_after(10));
+}
+
 TEST(IALS, ARequestedStopCancelsTheFit) {
   IALSRecommender model(HyperParams{{"n_components", 4}});
   std::stop_source source;
