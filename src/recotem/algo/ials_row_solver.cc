@@ -270,16 +270,26 @@ void SolveCg(const CgRow& row, int64_t steps, bool warm_start, float* x_row) {
 
 void FillEntryWeights(IalsSide& side, std::vector<float>& confidence, std::vector<float>& weights) {
   const std::vector<float>& x = side.rows->values;
-  confidence.resize(x.size());
-  weights.resize(x.size());
-  for (size_t e = 0; e < x.size(); ++e) {
-    confidence[e] = side.log_confidence
-                        ? static_cast<float>(std::log1p(static_cast<double>(x[e]) / side.epsilon))
-                        : x[e];
-    weights[e] = confidence[e] + side.beta;
+  // Without log scaling c_e is the stored value, and with β = 0 (the
+  // iALS++ loss) the weights are the confidences: no copy is made then.
+  confidence.clear();
+  weights.clear();
+  if (side.log_confidence) {
+    confidence.resize(x.size());
+    for (size_t e = 0; e < x.size(); ++e) {
+      confidence[e] = static_cast<float>(std::log1p(static_cast<double>(x[e]) / side.epsilon));
+    }
+    side.confidence = confidence;
+  } else {
+    side.confidence = x;
   }
-  side.confidence = confidence;
-  side.weights = weights;
+  if (side.beta != 0.0f) {
+    weights.resize(x.size());
+    for (size_t e = 0; e < x.size(); ++e) weights[e] = side.confidence[e] + side.beta;
+    side.weights = weights;
+  } else {
+    side.weights = side.confidence;
+  }
 }
 
 IalsRowSolver::IalsRowSolver(const IalsSide& side, int64_t max_nnz)

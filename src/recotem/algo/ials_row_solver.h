@@ -79,9 +79,10 @@ struct CgRow {
   float* ap = nullptr;
 };
 
-// Fills `confidence` and `weights` with c_e (x_e, or ln(1 + x_e / epsilon))
-// and c_e + β for every stored entry of side.rows, and points the side's
-// spans at them. Once per fit: the entries do not change between epochs.
+// Points the side's spans at c_e (x_e, or ln(1 + x_e / epsilon)) and
+// c_e + β for every stored entry of side.rows, filling `confidence` and
+// `weights` only where they differ from the stored values (log scaling, β ≠
+// 0). Once per fit: the entries do not change between epochs.
 void FillEntryWeights(IalsSide& side, std::vector<float>& confidence, std::vector<float>& weights);
 
 // `steps` CG iterations on A x = b from x_row (warm_start) or zero; writes
