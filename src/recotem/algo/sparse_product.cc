@@ -72,8 +72,14 @@ void ProductRow(const WeightedCsr& left, const WeightedCsr& right, int32_t row, 
 }
 
 RawProduct::RawProduct(std::vector<Block> blocks) : blocks_(std::move(blocks)) {
-  for (const Block& b : blocks_) {
-    bytes_ += b.indptr.size() * sizeof(int64_t) + b.indices.size() * kEntryBytes;
+  // What the blocks hold, not just what they use: the cache's bound is on
+  // memory.
+  for (Block& b : blocks_) {
+    b.indptr.shrink_to_fit();
+    b.indices.shrink_to_fit();
+    b.values.shrink_to_fit();
+    bytes_ += b.indptr.capacity() * sizeof(int64_t) + b.indices.capacity() * sizeof(int32_t) +
+              b.values.capacity() * sizeof(double);
   }
 }
 
