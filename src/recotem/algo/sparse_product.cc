@@ -158,7 +158,7 @@ std::shared_ptr<const RawProduct> CachedProduct(const WeightedCsr& left, const W
     }
   });
   auto product = std::make_shared<const RawProduct>(std::move(blocks));
-  cached.cache->Insert(cached.key, product);
+  cached.cache->Insert(cached.key, product, product->bytes());
   return product;
 }
 

@@ -89,9 +89,6 @@ class ProductCache {
   }
   // Ignored when the product alone is larger than max_bytes.
   void Insert(const std::string& key, std::shared_ptr<const void> product, size_t bytes);
-  void Insert(const std::string& key, const std::shared_ptr<const RawProduct>& product) {
-    if (product) Insert(key, product, product->bytes());
-  }
 
  private:
   struct Entry {

@@ -28,8 +28,6 @@ inline bool RanksBefore(T sa, int32_t ia, T sb, int32_t ib) {
   return sa > sb || (sa == sb && ia < ib);
 }
 
-// Writes the min(k, scores.size()) best entries of `scores` into `out`,
-// best first. `out` is cleared first; its capacity is reused.
 // The rank key of a score: NaN ranks as −∞.
 template <typename T>
 inline T RankKey(T s) {
@@ -79,6 +77,8 @@ bool SelectTopKAboveSampledBar(std::span<const T> scores, size_t k,
   return true;
 }
 
+// Writes the min(k, scores.size()) best entries of `scores` into `out`,
+// best first. `out` is cleared first; its capacity is reused.
 template <typename T>
 void SelectTopK(std::span<const T> scores, size_t k, std::vector<ScoredIndex<T>>& out) {
   out.clear();

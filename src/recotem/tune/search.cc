@@ -80,7 +80,6 @@ FitResult FitEarlyStopping(FitJob& job, Recommender& model, FitOptions& options)
   options.on_epoch_every = early.validate_every;
   options.on_epoch = [&](int epochs_done) {
     if (job.stop.stop_requested()) return EpochVerdict::kStop;
-    if (epochs_done % early.validate_every != 0) return EpochVerdict::kContinue;
     double score = Score(*job.data, model);
     if (score > best) {
       best = score;

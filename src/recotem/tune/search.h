@@ -48,13 +48,15 @@ struct SearchData {
   CsrMatrix train;
   Evaluator evaluator;  // reads `train`
   Metric metric;
-  // Sparse products of `train` the neighbourhood trials share (bounded).
+  // Products of `train` the trials share (neighbourhood learners' raw
+  // products, DenseSLIM's XᵀX), bounded.
   std::unique_ptr<ProductCache> product_cache;
 };
 
-// What SearchData::product_cache holds at most: two item-item products of a
-// catalogue of about 1,700 items (MovieLens 100K: 22 MiB each), so a class's
-// trials reuse theirs; larger products are computed in every trial.
+// What SearchData::product_cache holds at most: one item-item product of a
+// catalogue of about 1,700 items (MovieLens 100K: 21 MiB) beside a DenseSLIM
+// XᵀX, so a class's trials reuse theirs; larger products are computed in
+// every trial.
 inline constexpr size_t kSearchProductCacheBytes = size_t{32} << 20;
 
 struct ClassBudget {

@@ -30,10 +30,10 @@ std::shared_ptr<const RawProduct> ProductWithEntries(int entries) {
 TEST(ProductCache, DropsTheLeastRecentlyUsedProductBeyondItsCapacity) {
   const auto a = ProductWithEntries(100), b = ProductWithEntries(100), c = ProductWithEntries(100);
   ProductCache cache(a->bytes() * 5 / 2);  // room for two
-  cache.Insert("a", a);
-  cache.Insert("b", b);
+  cache.Insert("a", a, a->bytes());
+  cache.Insert("b", b, b->bytes());
   EXPECT_EQ(cache.Find<RawProduct>("a"), a);  // a is now the most recent
-  cache.Insert("c", c);
+  cache.Insert("c", c, c->bytes());
   EXPECT_EQ(cache.Find<RawProduct>("a"), a);
   EXPECT_EQ(cache.Find<RawProduct>("b"), nullptr);
   EXPECT_EQ(cache.Find<RawProduct>("c"), c);
@@ -42,15 +42,15 @@ TEST(ProductCache, DropsTheLeastRecentlyUsedProductBeyondItsCapacity) {
 TEST(ProductCache, IgnoresAProductLargerThanItsCapacity) {
   const auto big = ProductWithEntries(1000);
   ProductCache cache(big->bytes() - 1);
-  cache.Insert("big", big);
+  cache.Insert("big", big, big->bytes());
   EXPECT_EQ(cache.Find<RawProduct>("big"), nullptr);
 }
 
 TEST(ProductCache, StoringAKeyAgainReplacesItsProduct) {
   const auto first = ProductWithEntries(10), second = ProductWithEntries(10);
   ProductCache cache(first->bytes() * 3);
-  cache.Insert("k", first);
-  cache.Insert("k", second);
+  cache.Insert("k", first, first->bytes());
+  cache.Insert("k", second, second->bytes());
   EXPECT_EQ(cache.Find<RawProduct>("k"), second);
 }
 
