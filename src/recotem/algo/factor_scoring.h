@@ -2,9 +2,12 @@
 // TruncatedSVD, BPRFM): out = U[users] · Vᵀ for row-major user factors U
 // (n_users × k) and item factors V (n_items × k).
 //
-// One user — what serve asks for on every request — is a matrix-vector
-// product straight from V; several users (the evaluator's blocks) are one
-// matrix product, which repacks V once for the whole block.
+// Up to kExactScoreBatchUsers users (recommender.h) — what serve asks for, one request or a
+// batch of them — are scored straight from V, and each user's scores are
+// bit-identical whichever other users share the call (a response never
+// depends on the requests it was batched with). More users (the evaluator's
+// blocks) are one matrix product, which repacks V once for the whole block
+// and may round the last bit differently.
 #pragma once
 
 #include <cstdint>

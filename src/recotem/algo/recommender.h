@@ -15,6 +15,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -69,6 +70,10 @@ class FitCancelled : public std::runtime_error {
   FitCancelled() : std::runtime_error("training was cancelled") {}
 };
 
+// Recommender::ScoreUsers calls up to this many users score each user
+// exactly as a call of that user alone.
+inline constexpr size_t kExactScoreBatchUsers = 32;
+
 class Recommender {
  public:
   virtual ~Recommender() = default;
@@ -97,7 +102,10 @@ class Recommender {
   // `interactions` is the training matrix (or the seen-items matrix saved in
   // the artifact); models that score from a user's history read its rows.
   // Writes users.size() × n_items() floats, row-major, into `out`. Items are
-  // not masked here: callers set seen items to −∞.
+  // not masked here: callers set seen items to −∞. A call of at most
+  // kExactScoreBatchUsers users gives every user the bit-identical scores it
+  // gets alone (serve batches concurrent requests); larger calls (the
+  // evaluator's blocks) may round differently in the last bit.
   virtual void ScoreUsers(const CsrMatrix& interactions, std::span<const int32_t> users,
                           std::span<float> out) const = 0;
 

@@ -1,7 +1,9 @@
 #include "recotem/serve/serving_model.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <span>
 #include <stdexcept>
 
 namespace recotem::serve {
@@ -28,7 +30,7 @@ namespace {
 constexpr float kExcluded = -std::numeric_limits<float>::infinity();
 
 // Ranks `scores` (NaN and ±∞ never served) into the top `k`.
-std::vector<ScoredIndex<float>> RankFinite(std::vector<float>& scores, size_t k) {
+std::vector<ScoredIndex<float>> RankFinite(std::span<float> scores, size_t k) {
   for (float& s : scores) {
     if (!std::isfinite(s)) {
       s = kExcluded;
@@ -68,18 +70,50 @@ std::optional<std::vector<ScoredIndex<float>>> ServingModel::RecommendRelated(
 
 std::optional<std::vector<ScoredIndex<float>>> ServingModel::RecommendForUser(
     std::string_view user_id, size_t k) const {
-  std::optional<int32_t> row = bundle_.users.Find(user_id);
-  if (!row) {
-    return std::nullopt;
-  }
+  UserQuery query{user_id, k};
+  return std::move(RecommendForUsers(std::span<const UserQuery>(&query, 1)).front());
+}
+
+std::vector<std::optional<std::vector<ScoredIndex<float>>>> ServingModel::RecommendForUsers(
+    std::span<const UserQuery> queries) const {
+  std::vector<std::optional<std::vector<ScoredIndex<float>>>> results(queries.size());
+  const auto n_items = static_cast<size_t>(bundle_.items.size());
+  // Known users are scored kExactScoreBatchUsers at a time (one pass over
+  // the model per call), each exactly as it would be alone.
+  std::vector<size_t> known;  // indices into `queries`
+  std::vector<int32_t> rows;
+  known.reserve(std::min(queries.size(), kExactScoreBatchUsers));
+  rows.reserve(known.capacity());
   // One score buffer per I/O thread, reused by every request it serves.
   thread_local std::vector<float> scores;
-  scores.resize(static_cast<size_t>(bundle_.items.size()));
-  bundle_.model->ScoreUsers(bundle_.seen, std::span<const int32_t>(&*row, 1), scores);
-  for (int32_t item : bundle_.seen.RowIndices(*row)) {
-    scores[static_cast<size_t>(item)] = kExcluded;
+  auto score_known = [&] {
+    scores.resize(rows.size() * n_items);
+    bundle_.model->ScoreUsers(bundle_.seen, rows, scores);
+    for (size_t b = 0; b < rows.size(); ++b) {
+      std::span<float> row(scores.data() + b * n_items, n_items);
+      for (int32_t item : bundle_.seen.RowIndices(rows[b])) {
+        row[static_cast<size_t>(item)] = kExcluded;
+      }
+      results[known[b]] = RankFinite(row, queries[known[b]].k);
+    }
+    known.clear();
+    rows.clear();
+  };
+  for (size_t q = 0; q < queries.size(); ++q) {
+    std::optional<int32_t> row = bundle_.users.Find(queries[q].user_id);
+    if (!row) {
+      continue;  // nullopt: not in the training data
+    }
+    known.push_back(q);
+    rows.push_back(*row);
+    if (rows.size() == kExactScoreBatchUsers) {
+      score_known();
+    }
   }
-  return RankFinite(scores, k);
+  if (!rows.empty()) {
+    score_known();
+  }
+  return results;
 }
 
 std::optional<std::string> ServingModel::HeaderString(std::string_view key) const {

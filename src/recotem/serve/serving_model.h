@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,17 @@ class ServingModel {
   // match) was not in the training data. The result may be shorter than `k`.
   std::optional<std::vector<ScoredIndex<float>>> RecommendForUser(std::string_view user_id,
                                                                   size_t k) const;
+
+  // RecommendForUser for several users at once (serve's batch of the
+  // requests that arrived together): the model scores up to
+  // kExactScoreBatchUsers known users per pass, and element i is exactly
+  // what RecommendForUser(queries[i]) returns.
+  struct UserQuery {
+    std::string_view user_id;
+    size_t k = 0;
+  };
+  std::vector<std::optional<std::vector<ScoredIndex<float>>>> RecommendForUsers(
+      std::span<const UserQuery> queries) const;
 
   // serving.md §5.2: the top `k` items for a cold-start profile of 1.0 at
   // every known seed (duplicates sum), scored by Recommender::ScoreProfiles,

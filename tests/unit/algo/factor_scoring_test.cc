@@ -4,7 +4,10 @@
 
 #include <random>
 #include <stdexcept>
+#include <utility>
 #include <vector>
+
+#include "recotem/algo/recommender.h"
 
 namespace recotem {
 namespace {
@@ -49,6 +52,55 @@ TEST(ScoreUserFactors, OneUserScoresMatchTheBatchedProduct) {
     ScoreUserFactors(f.View(n_users, n_items, k), std::vector<int32_t>{u}, one);
     for (int32_t i = 0; i < n_items; ++i) {
       ASSERT_NEAR(one[i], batch[static_cast<size_t>(u * n_items + i)], 1e-4f) << u << " " << i;
+    }
+  }
+}
+
+// Serve scores the requests of one I/O tick together: a user's scores must
+// not depend by a single bit on the users it shares the call with. Shapes
+// cover k mod 16 ≠ 0, k < 16, n mod 4 ≠ 0 and every batch size up to the
+// exact limit (four-user groups and 1–3 users left over).
+TEST(ScoreUserFactors, ABatchScoresEveryUserBitForBitAsAloneUpToTheExactLimit) {
+  const int32_t n_users = 40;
+  for (auto [n_items, k] :
+       {std::pair<int32_t, int64_t>{333, 37}, {1682, 64}, {70, 16}, {19, 9}, {3, 40}}) {
+    Factors f = RandomFactors(n_users, n_items, k);
+    FactorModelView view = f.View(n_users, n_items, k);
+    std::vector<std::vector<float>> alone(n_users, std::vector<float>(n_items));
+    for (int32_t u = 0; u < n_users; ++u) {
+      ScoreUserFactors(view, std::vector<int32_t>{u}, alone[u]);
+    }
+    for (size_t batch = 2; batch <= kExactScoreBatchUsers; ++batch) {
+      std::vector<int32_t> users(batch);
+      for (size_t b = 0; b < batch; ++b) users[b] = static_cast<int32_t>((b * 7 + batch) % n_users);
+      std::vector<float> out(batch * static_cast<size_t>(n_items));
+      ScoreUserFactors(view, users, out);
+      for (size_t b = 0; b < batch; ++b) {
+        for (int32_t i = 0; i < n_items; ++i) {
+          ASSERT_EQ(out[b * static_cast<size_t>(n_items) + static_cast<size_t>(i)],
+                    alone[users[b]][i])
+              << "n_items " << n_items << " k " << k << " batch " << batch << " user " << users[b]
+              << " item " << i;
+        }
+      }
+    }
+  }
+}
+
+TEST(ScoreUserFactors, ExactBatchesMatchADoublePrecisionReference) {
+  const int32_t n_users = 9, n_items = 101;
+  const int64_t k = 45;
+  Factors f = RandomFactors(n_users, n_items, k);
+  std::vector<int32_t> users = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+  std::vector<float> out(users.size() * n_items);
+  ScoreUserFactors(f.View(n_users, n_items, k), users, out);
+  for (int32_t u = 0; u < n_users; ++u) {
+    for (int32_t i = 0; i < n_items; ++i) {
+      double ref = 0;
+      for (int64_t j = 0; j < k; ++j) {
+        ref += static_cast<double>(f.users[u * k + j]) * static_cast<double>(f.items[i * k + j]);
+      }
+      ASSERT_NEAR(out[static_cast<size_t>(u * n_items + i)], ref, 1e-4) << u << " " << i;
     }
   }
 }

@@ -49,6 +49,25 @@ class Persistence : public ::testing::TestWithParam<std::string> {
   TensorMap saved_;
 };
 
+// serve scores concurrent requests together: a user's scores must not
+// depend by a single bit on the users sharing the ScoreUsers call.
+TEST_P(Persistence, ABatchOfUpToTheExactLimitScoresEachUserAsAlone) {
+  std::vector<std::vector<float>> alone(50, std::vector<float>(40));
+  for (int32_t u = 0; u < 50; ++u) {
+    model_->ScoreUsers(x_, std::vector<int32_t>{u}, alone[u]);
+  }
+  for (size_t batch : {size_t{2}, size_t{3}, size_t{5}, size_t{8}, kExactScoreBatchUsers}) {
+    std::vector<int32_t> users(batch);
+    for (size_t b = 0; b < batch; ++b) users[b] = static_cast<int32_t>((b * 11 + batch) % 50);
+    std::vector<float> out(batch * 40);
+    model_->ScoreUsers(x_, users, out);
+    for (size_t b = 0; b < batch; ++b) {
+      ASSERT_EQ(std::memcmp(out.data() + b * 40, alone[users[b]].data(), 40 * sizeof(float)), 0)
+          << "batch " << batch << " user " << users[b];
+    }
+  }
+}
+
 TEST_P(Persistence, LoadedModelGivesBitIdenticalScoresAndTopTwentyLists) {
   std::unique_ptr<Recommender> loaded = info_->create(HyperParams::object());
   loaded->Load(saved_, 40);

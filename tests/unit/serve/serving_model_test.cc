@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <cstdint>
 #include <limits>
 
+#include "recotem/algo/ials.h"
 #include "test_models.h"
 
 namespace recotem::serve {
@@ -56,6 +59,47 @@ TEST(ServingModel, UnknownUserIsNulloptAndMatchingIsExact) {
   EXPECT_FALSE(model->RecommendForUser("u9", 5));
   EXPECT_FALSE(model->RecommendForUser("U0", 5));
   EXPECT_FALSE(model->RecommendForUser("", 5));
+}
+
+// serve answers the /predict requests of one I/O tick with one call: every
+// answer must be exactly the one-user answer (same items, same score bits),
+// unknown users stay nullopt, and batches longer than the exact limit are
+// split. IALS: the factor kernel is where batching changes the arithmetic.
+TEST(ServingModel, RecommendForUsersAnswersEachQueryExactlyAsAlone) {
+  const int n_users = 60, n_items = 83;
+  std::vector<std::pair<int, int>> interactions;
+  for (int u = 0; u < n_users; ++u) {
+    for (int i = u % 7; i < n_items; i += 5 + u % 3) interactions.emplace_back(u, i);
+  }
+  ModelBundle bundle = testing::MakeTopPopBundle(n_users, n_items, interactions);
+  auto ials = std::make_unique<IALSRecommender>(
+      HyperParams{{"n_components", 21}, {"train_epochs", 3}, {"alpha0", 0.3}});
+  ials->Fit(bundle.seen);
+  bundle.model = std::move(ials);
+  ServingModel model(std::move(bundle), nlohmann::ordered_json::object(), "k", "");
+  std::vector<std::string> ids;
+  std::vector<ServingModel::UserQuery> queries;
+  for (int q = 0; q < 75; ++q) {  // > 2 × kExactScoreBatchUsers, repeats and unknowns
+    ids.push_back(q % 9 == 4 ? "nobody" + std::to_string(q) : "u" + std::to_string(q * 17 % 61));
+  }
+  for (int q = 0; q < 75; ++q) queries.push_back({ids[q], static_cast<size_t>(1 + q % 12)});
+  auto batch = model.RecommendForUsers(queries);
+  ASSERT_EQ(batch.size(), queries.size());
+  int known = 0;
+  for (size_t q = 0; q < queries.size(); ++q) {
+    auto alone = model.RecommendForUser(queries[q].user_id, queries[q].k);
+    ASSERT_EQ(batch[q].has_value(), alone.has_value()) << ids[q];
+    if (!alone) continue;
+    ++known;
+    ASSERT_EQ(batch[q]->size(), alone->size()) << ids[q];
+    for (size_t r = 0; r < alone->size(); ++r) {
+      EXPECT_EQ((*batch[q])[r].index, (*alone)[r].index) << ids[q] << " rank " << r;
+      EXPECT_EQ(std::bit_cast<uint32_t>((*batch[q])[r].score),
+                std::bit_cast<uint32_t>((*alone)[r].score))
+          << ids[q] << " rank " << r;
+    }
+  }
+  EXPECT_GT(known, 2 * static_cast<int>(kExactScoreBatchUsers));
 }
 
 TEST(ServingModel, ExposesHeaderKidAndSha) {
