@@ -62,10 +62,11 @@ class Session;
 
 class HttpServer::Impl {
  public:
-  Impl(HttpServerOptions options, HttpHandler handler)
+  Impl(HttpServerOptions options, HttpBatchHandler handler)
       : options_(std::move(options)),
         handler_(std::move(handler)),
         iocs_(MakeContexts(options_.threads)),
+        ticks_(iocs_.size()),
         acceptor_(*iocs_.front()),
         accept_retry_(acceptor_.get_executor()) {}
 
@@ -81,7 +82,10 @@ class HttpServer::Impl {
   size_t Shutdown(std::chrono::milliseconds drain);
 
   const HttpServerOptions& options() const { return options_; }
-  HttpResponse Handle(const HttpRequest& request) const { return handler_(request); }
+  // Queues a session whose request is complete; the requests queued on
+  // one I/O thread in one pass of its io_context go to the handler together
+  // (Flush). Called on the session's I/O thread only.
+  void Enqueue(std::shared_ptr<Session> session, size_t context);
   bool stopping() const { return stopping_.load(std::memory_order_acquire); }
   void Unregister(Session* session) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -92,9 +96,10 @@ class HttpServer::Impl {
  private:
   void DoAccept();
   void OnAccept(beast::error_code ec, tcp::socket socket);
+  void Flush(size_t context);
 
   HttpServerOptions options_;
-  HttpHandler handler_;
+  HttpBatchHandler handler_;
   // One single-threaded io_context per I/O thread: a connection lives on one
   // thread for its whole life, so there is no cross-thread hand-off (and no
   // scheduler lock or wake-up) per request. Accepted sockets are spread
@@ -115,6 +120,13 @@ class HttpServer::Impl {
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;
   std::atomic<bool> stopping_{false};
   std::vector<std::unique_ptr<asio::io_context>> iocs_;
+  // Per io_context (same index), touched only by its thread: sessions whose
+  // request waits for the next Flush, and whether that Flush is posted.
+  struct Tick {
+    std::vector<std::shared_ptr<Session>> ready;
+    bool flush_posted = false;
+  };
+  std::vector<Tick> ticks_;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   size_t next_context_ = 0;  // round-robin over iocs_ (accept handler only)
   tcp::acceptor acceptor_;
@@ -129,8 +141,8 @@ class HttpServer::Impl {
 // response → idle wait again, all on the connection's I/O thread.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, HttpServer::Impl& server)
-      : stream_(std::move(socket)), server_(server) {
+  Session(tcp::socket&& socket, HttpServer::Impl& server, size_t context)
+      : stream_(std::move(socket)), server_(server), context_(context) {
     beast::error_code ec;
     auto endpoint = stream_.socket().remote_endpoint(ec);
     client_host_ = ec ? "unknown" : endpoint.address().to_string();
@@ -237,11 +249,14 @@ class Session : public std::enable_shared_from_this<Session> {
     Close();  // timeout, reset, or the peer went away mid-request
   }
 
+  // The request is complete: hand it to the server's next Flush, which
+  // answers it (with the others of this pass) through Respond().
   void Handle() {
     auto& msg = parser_->get();
-    HttpRequest request;
+    HttpRequest& request = pending_.request;
     request.method = std::string(msg.method_string());
     request.target = std::string(msg.target());
+    request.headers.clear();
     request.headers.reserve(8);
     for (const auto& field : msg) {
       std::string name(field.name_string());
@@ -252,21 +267,21 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     request.body = std::move(msg.body());
     request.client_host = client_host_;
-    bool keep_alive = msg.keep_alive();
-    bool head = msg.method() == http::verb::head;
-    unsigned version = msg.version();
+    pending_.keep_alive = msg.keep_alive();
+    pending_.head = msg.method() == http::verb::head;
+    pending_.version = msg.version();
     parser_.reset();
-    HttpResponse response;
-    try {
-      response = server_.Handle(request);
-    } catch (const std::exception&) {
-      // Handlers map their own errors; this is the last line of defence.
-      response.status = 500;
-      response.body = R"({"detail":"internal error","code":"internal_error"})";
-    }
-    Send(std::move(response), version, keep_alive, head, /*linger=*/false);
+    server_.Enqueue(shared_from_this(), context_);
   }
 
+ public:
+  HttpRequest TakeRequest() { return std::move(pending_.request); }
+  void Respond(HttpResponse response) {
+    Send(std::move(response), pending_.version, pending_.keep_alive, pending_.head,
+         /*linger=*/false);
+  }
+
+ private:
   void SendErrorAndClose(int status, const char* detail) {
     HttpResponse response;
     response.status = status;
@@ -346,6 +361,13 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::response<http::empty_body>> continue_;
   std::optional<http::response<http::string_body>> res_;
   std::string client_host_;
+  size_t context_;  // index of the io_context (and Tick) this session lives on
+  struct Pending {
+    HttpRequest request;
+    unsigned version = 11;
+    bool keep_alive = false;
+    bool head = false;
+  } pending_;  // the request between Handle() and Respond()
   size_t lingered_ = 0;
   bool idle_ = false;
 };
@@ -426,13 +448,56 @@ void HttpServer::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
   }
   beast::error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);
-  auto session = std::make_shared<Session>(std::move(socket), *this);
+  size_t context = 0;
+  while (&iocs_[context]->get_executor().context() != &socket.get_executor().context()) {
+    ++context;
+  }
+  auto session = std::make_shared<Session>(std::move(socket), *this, context);
   {
     std::lock_guard<std::mutex> lock(mu_);
     sessions_.emplace(session.get(), session);
   }
   session->Start();
   DoAccept();
+}
+
+void HttpServer::Impl::Enqueue(std::shared_ptr<Session> session, size_t context) {
+  Tick& tick = ticks_[context];
+  tick.ready.push_back(std::move(session));
+  if (!tick.flush_posted) {
+    // Runs after the completions already queued on this io_context — the
+    // other requests that arrived with this one — so they flush together.
+    tick.flush_posted = true;
+    asio::post(*iocs_[context], [this, context] { Flush(context); });
+  }
+}
+
+void HttpServer::Impl::Flush(size_t context) {
+  Tick& tick = ticks_[context];
+  std::vector<std::shared_ptr<Session>> sessions;
+  sessions.swap(tick.ready);
+  tick.flush_posted = false;
+  std::vector<HttpRequest> requests;
+  requests.reserve(sessions.size());
+  for (auto& session : sessions) {
+    requests.push_back(session->TakeRequest());
+  }
+  std::vector<HttpResponse> responses;
+  try {
+    responses = handler_(requests);
+  } catch (const std::exception&) {
+    responses.clear();  // handlers map their own errors; this is the last line of defence
+  }
+  for (size_t i = 0; i < sessions.size(); ++i) {
+    if (responses.size() == sessions.size()) {
+      sessions[i]->Respond(std::move(responses[i]));
+      continue;
+    }
+    HttpResponse error;
+    error.status = 500;
+    error.body = R"({"detail":"internal error","code":"internal_error"})";
+    sessions[i]->Respond(std::move(error));
+  }
 }
 
 size_t HttpServer::Impl::Shutdown(std::chrono::milliseconds drain) {
@@ -476,8 +541,19 @@ size_t HttpServer::Impl::Shutdown(std::chrono::milliseconds drain) {
   return left;
 }
 
-HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler)
+HttpServer::HttpServer(HttpServerOptions options, HttpBatchHandler handler)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+
+HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler)
+    : HttpServer(std::move(options),
+                 [handler = std::move(handler)](std::span<HttpRequest> requests) {
+                   std::vector<HttpResponse> responses;
+                   responses.reserve(requests.size());
+                   for (const HttpRequest& request : requests) {
+                     responses.push_back(handler(request));
+                   }
+                   return responses;
+                 }) {}
 
 HttpServer::~HttpServer() = default;
 

@@ -5,7 +5,9 @@
 // Behaviour:
 // * `threads` I/O threads, each running its own single-threaded
 //   io_context; accepted connections are spread round-robin and stay on
-//   one thread. The handler is called on an I/O thread, so it must be
+//   one thread. The requests that become complete on one I/O thread in one
+//   pass of its event loop are handed to the handler together (see
+//   HttpBatchHandler). The handler is called on an I/O thread, so it must be
 //   thread-safe and must never block on I/O (scoring is CPU work only).
 // * Keep-alive as HTTP/1.1 defines it; an idle keep-alive connection is
 //   closed after `idle_timeout`.
@@ -27,8 +29,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "recotem/serve/http_message.h"
 
@@ -52,6 +56,12 @@ struct HttpServerOptions {
 };
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+// Answers several requests at once: one response per request, in order.
+// The server passes the requests that became complete on one I/O thread in
+// one pass of its event loop (under load, the requests of many
+// connections), so a handler can share work between them — serve scores
+// the /predict requests of one model in one pass over the model.
+using HttpBatchHandler = std::function<std::vector<HttpResponse>(std::span<HttpRequest>)>;
 
 // Binding or listening failed; code() carries the errno (EADDRINUSE,
 // EACCES, EADDRNOTAVAIL, …).
@@ -62,6 +72,8 @@ class BindError : public std::system_error {
 
 class HttpServer {
  public:
+  HttpServer(HttpServerOptions options, HttpBatchHandler handler);
+  // One request at a time: `handler` is called for each request of a batch.
   HttpServer(HttpServerOptions options, HttpHandler handler);
   ~HttpServer();  // an un-drained server is stopped immediately
   HttpServer(const HttpServer&) = delete;

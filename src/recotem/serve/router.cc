@@ -1,5 +1,9 @@
 #include "recotem/serve/router.h"
 
+#include <algorithm>
+#include <iterator>
+#include <stdexcept>
+
 #include "recotem/core/events.h"
 #include "recotem/core/strings.h"
 #include "recotem/serve/exception_name.h"
@@ -100,30 +104,88 @@ bool Router::MatchSegments(const std::vector<std::string>& pattern,
 }
 
 HttpResponse Router::Handle(const HttpRequest& request) const {
-  if (std::optional<HttpResponse> preflight = cors_.Preflight(request)) {
-    return std::move(*preflight);
-  }
-  std::string path = DecodePath(request.target);
-  std::string request_id;
-  if (IsV1Path(path)) {
-    request_id = ResolveRequestId(request.FindHeader(kRequestIdHeader), kV1RequestIdRules);
-  }
-  HttpResponse response = Dispatch(request, path, request_id);
-  if (!request_id.empty() && !HasHeader(response, kRequestIdResponseHeader)) {
-    response.headers.emplace_back(kRequestIdResponseHeader, request_id);
-  }
-  cors_.Decorate(request, response);
-  return response;
+  return std::move(HandleBatch(std::span<const HttpRequest>(&request, 1)).front());
 }
 
-HttpResponse Router::Dispatch(const HttpRequest& request, const std::string& path,
-                              const std::string& request_id) const {
+std::vector<HttpResponse> Router::HandleBatch(std::span<const HttpRequest> requests) const {
+  std::vector<HttpResponse> responses(requests.size());
+  std::vector<std::string> paths(requests.size()), request_ids(requests.size());
+  std::vector<bool> preflight(requests.size(), false);
+  // Requests for batch routes, grouped by route in order of first arrival.
+  struct Group {
+    const Route* route;
+    std::vector<size_t> indices;
+    std::vector<RouteContext> contexts;
+  };
+  std::vector<Group> groups;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    const HttpRequest& request = requests[i];
+    if (std::optional<HttpResponse> answer = cors_.Preflight(request)) {
+      responses[i] = std::move(*answer);
+      preflight[i] = true;
+      continue;
+    }
+    paths[i] = DecodePath(request.target);
+    if (IsV1Path(paths[i])) {
+      request_ids[i] = ResolveRequestId(request.FindHeader(kRequestIdHeader), kV1RequestIdRules);
+    }
+    Resolved resolved = Resolve(request, paths[i], request_ids[i]);
+    if (resolved.route == nullptr) {
+      responses[i] = std::move(resolved.response);
+    } else if (resolved.route->batch_handler) {
+      auto group = std::find_if(groups.begin(), groups.end(),
+                                [&](const Group& g) { return g.route == resolved.route; });
+      if (group == groups.end()) {
+        groups.push_back(Group{resolved.route, {}, {}});
+        group = std::prev(groups.end());
+      }
+      group->indices.push_back(i);
+      group->contexts.push_back(std::move(*resolved.context));
+    } else {
+      try {
+        responses[i] = resolved.route->handler(*resolved.context);
+      } catch (const std::exception& e) {
+        responses[i] = InternalError(*resolved.route, paths[i], request_ids[i], e);
+      }
+    }
+  }
+  for (Group& group : groups) {
+    std::vector<HttpResponse> answers;
+    try {
+      answers = group.route->batch_handler(group.contexts);
+      if (answers.size() != group.indices.size()) {
+        throw std::logic_error("batch handler answered the wrong number of requests");
+      }
+    } catch (const std::exception& e) {
+      answers.clear();
+      for (size_t i : group.indices) {
+        answers.push_back(InternalError(*group.route, paths[i], request_ids[i], e));
+      }
+    }
+    for (size_t g = 0; g < group.indices.size(); ++g) {
+      responses[group.indices[g]] = std::move(answers[g]);
+    }
+  }
+  for (size_t i = 0; i < requests.size(); ++i) {
+    if (preflight[i]) {
+      continue;
+    }
+    if (!request_ids[i].empty() && !HasHeader(responses[i], kRequestIdResponseHeader)) {
+      responses[i].headers.emplace_back(kRequestIdResponseHeader, request_ids[i]);
+    }
+    cors_.Decorate(requests[i], responses[i]);
+  }
+  return responses;
+}
+
+Router::Resolved Router::Resolve(const HttpRequest& request, const std::string& path,
+                                 const std::string& request_id) const {
+  Resolved out;
   if (!trusted_hosts_.Allows(request.FindHeader("host"))) {
-    HttpResponse response;
-    response.status = 400;
-    response.content_type = "text/plain; charset=utf-8";
-    response.body = kInvalidHostBody;
-    return response;
+    out.response.status = 400;
+    out.response.content_type = "text/plain; charset=utf-8";
+    out.response.body = kInvalidHostBody;
+    return out;
   }
   std::vector<std::string> path_segments;
   if (path.starts_with('/')) {
@@ -151,42 +213,46 @@ HttpResponse Router::Dispatch(const HttpRequest& request, const std::string& pat
   }
   if (matched == nullptr) {
     if (allowed.empty()) {
-      return DetailResponse(404, kNotFoundDetail);
+      out.response = DetailResponse(404, kNotFoundDetail);
+      return out;
     }
-    HttpResponse response = DetailResponse(405, kMethodNotAllowedDetail);
+    out.response = DetailResponse(405, kMethodNotAllowedDetail);
     std::string allow;
     for (const std::string& m : allowed) {
       allow += (allow.empty() ? "" : ", ") + m;
     }
-    response.headers.emplace_back("Allow", allow);
-    return response;
+    out.response.headers.emplace_back("Allow", allow);
+    return out;
   }
   RouteContext context{request, path, std::move(params), "", request_id};
   if (matched->requires_auth) {
     AuthOutcome outcome =
         auth_.Authenticate(request.FindHeader(kApiKeyHeader), path, request.client_host);
     if (!outcome.ok()) {
-      return Unauthorized(outcome.status, matched->error_style);
+      out.response = Unauthorized(outcome.status, matched->error_style);
+      return out;
     }
     context.kid = std::move(outcome.kid);
   } else {
     context.kid = kAnonymousKid;
   }
-  try {
-    return matched->handler(context);
-  } catch (const std::exception& e) {
-    logger_.Error(
-        events::kUnhandled500,
-        {{"path", path}, {"request_id", request_id}, {"exc_type", ExceptionClassName(e)}});
-    if (matched->error_style == ErrorStyle::kV1) {
-      nlohmann::ordered_json body = nlohmann::ordered_json::object();
-      body["detail"] = kInternalErrorDetail;
-      body["code"] = "INTERNAL_ERROR";
-      body["request_id"] = request_id;
-      return JsonResponse(500, body);
-    }
-    return InternalErrorResponse();
+  out.route = matched;
+  out.context.emplace(std::move(context));
+  return out;
+}
+
+HttpResponse Router::InternalError(const Route& route, const std::string& path,
+                                   const std::string& request_id, const std::exception& e) const {
+  logger_.Error(events::kUnhandled500,
+                {{"path", path}, {"request_id", request_id}, {"exc_type", ExceptionClassName(e)}});
+  if (route.error_style == ErrorStyle::kV1) {
+    nlohmann::ordered_json body = nlohmann::ordered_json::object();
+    body["detail"] = kInternalErrorDetail;
+    body["code"] = "INTERNAL_ERROR";
+    body["request_id"] = request_id;
+    return JsonResponse(500, body);
   }
+  return InternalErrorResponse();
 }
 
 HttpResponse Router::Unauthorized(AuthStatus status, ErrorStyle style) const {

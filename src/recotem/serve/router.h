@@ -23,7 +23,10 @@
 // Thread-safety: Handle() may be called concurrently once all routes are added.
 #pragma once
 
+#include <exception>
 #include <functional>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,13 +51,17 @@ struct RouteContext {
 };
 
 using RouteHandler = std::function<HttpResponse(const RouteContext&)>;
+// Answers several requests of one route at once (one response per context,
+// in order); see Router::HandleBatch.
+using BatchRouteHandler = std::function<std::vector<HttpResponse>(std::span<const RouteContext>)>;
 
 struct Route {
   std::string method;   // "GET", "POST", …
   std::string pattern;  // e.g. "/predict/{name}"
   bool requires_auth = false;
   ErrorStyle error_style = ErrorStyle::kSeed;
-  RouteHandler handler;
+  RouteHandler handler;  // or, for routes that share work between requests:
+  BatchRouteHandler batch_handler = nullptr;
 };
 
 class Router {
@@ -64,6 +71,11 @@ class Router {
 
   void Add(Route route);
   HttpResponse Handle(const HttpRequest& request) const;
+  // Handle() for each request, in order, except that the requests of a route
+  // with a batch_handler that get as far as their handler (host, match and
+  // auth passed) are answered by one batch_handler call. A throwing handler
+  // answers each of its requests with the route's 500.
+  std::vector<HttpResponse> HandleBatch(std::span<const HttpRequest> requests) const;
 
   // The path of `target` (before '?'), percent-decoded.
   static std::string DecodePath(std::string_view target);
@@ -79,8 +91,17 @@ class Router {
   static bool MatchSegments(const std::vector<std::string>& pattern,
                             const std::vector<std::string>& path, std::vector<std::string>* params);
   HttpResponse Unauthorized(AuthStatus status, ErrorStyle style) const;
-  HttpResponse Dispatch(const HttpRequest& request, const std::string& path,
-                        const std::string& request_id) const;
+  // The matched route and its context, or the response that ends the
+  // request before any handler (400 host, 404, 405, 401).
+  struct Resolved {
+    const Route* route = nullptr;
+    std::optional<RouteContext> context;
+    HttpResponse response;
+  };
+  Resolved Resolve(const HttpRequest& request, const std::string& path,
+                   const std::string& request_id) const;
+  HttpResponse InternalError(const Route& route, const std::string& path,
+                             const std::string& request_id, const std::exception& e) const;
 
   Authenticator& auth_;
   TrustedHosts trusted_hosts_;

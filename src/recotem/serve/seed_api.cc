@@ -1,6 +1,9 @@
 #include "recotem/serve/seed_api.h"
 
+#include <algorithm>
 #include <chrono>
+#include <iterator>
+#include <utility>
 
 #include "recotem/core/events.h"
 #include "recotem/serve/exception_name.h"
@@ -159,7 +162,8 @@ SeedApi::SeedApi(const ModelRegistry& registry, ServeMetrics* metrics)
 
 void SeedApi::AddRoutes(Router& router) const {
   router.Add({"POST", "/predict/{name}", true, ErrorStyle::kSeed,
-              [this](const RouteContext& c) { return Predict(c); }});
+              [this](const RouteContext& c) { return Predict(c); },
+              [this](std::span<const RouteContext> c) { return PredictBatch(c); }});
   router.Add({"GET", "/health", false, ErrorStyle::kSeed,
               [this](const RouteContext& c) { return Health(c); }});
   router.Add({"GET", "/health/details", true, ErrorStyle::kSeed,
@@ -169,64 +173,108 @@ void SeedApi::AddRoutes(Router& router) const {
 }
 
 HttpResponse SeedApi::Predict(const RouteContext& context) const {
-  auto start = std::chrono::steady_clock::now();
-  const std::string& name = context.params.at(0);
-  PredictValidation validation = ValidatePredictRequest(name, context.request.body);
-  if (!validation.request) {
-    Json body = Json::object();
-    body["detail"] = std::move(validation.errors);
-    return JsonResponse(422, body);
-  }
-  std::string request_id =
-      ResolveRequestId(context.request.FindHeader(kRequestIdHeader), kSeedRequestIdRules);
-  ModelRegistry::EntryPtr entry = registry_.Find(name);
-  PredictStatus status = PredictStatus::kUnavailable;
-  HttpResponse response;
-  if (!entry) {
-    response = Unavailable(name, "no_entry", nullptr, request_id);
-  } else if (!entry->loaded) {
-    response = Unavailable(name, "not_loaded", entry.get(), request_id);
-  } else if (!entry->model) {
-    response = Unavailable(name, "recommender_none", entry.get(), request_id);
-  } else {
-    response = Score(*entry, *validation.request, request_id, &status);
-  }
-  if (metrics_ != nullptr) {
-    std::chrono::duration<double> latency = std::chrono::steady_clock::now() - start;
-    metrics_->ForRecipe(entry ? std::string_view(name) : kUnknownRecipeLabel)
-        ->CountPredict(status, latency.count());
-  }
-  return response;
+  return std::move(PredictBatch(std::span<const RouteContext>(&context, 1)).front());
 }
 
-HttpResponse SeedApi::Score(const RegistryEntry& entry, const PredictRequest& request,
-                            const std::string& request_id, PredictStatus* status) const {
-  try {
-    auto top = entry.model->RecommendForUser(request.user_id, static_cast<size_t>(request.cutoff));
-    if (!top) {
-      *status = PredictStatus::kUserNotFound;
-      return WithRequestId(
-          NestedErrorResponse(404, "User '" + request.user_id + "' was not seen during training",
-                              kCodeUserNotFound),
-          request_id);
+std::vector<HttpResponse> SeedApi::PredictBatch(std::span<const RouteContext> contexts) const {
+  auto start = std::chrono::steady_clock::now();
+  std::vector<HttpResponse> responses(contexts.size());
+  auto count = [&](std::string_view recipe_label, PredictStatus status) {
+    if (metrics_ != nullptr) {
+      std::chrono::duration<double> latency = std::chrono::steady_clock::now() - start;
+      metrics_->ForRecipe(recipe_label)->CountPredict(status, latency.count());
     }
-    *status = PredictStatus::kOk;
-    HttpResponse response;
-    response.status = 200;
-    response.body = PredictBody(entry, *top, request_id);
-    return WithRequestId(std::move(response), request_id);
-  } catch (const std::exception& e) {
-    *status = PredictStatus::kError;
-    // The context is bound only on this rare path: building it per request
-    // would cost every prediction an allocation.
-    log::Logger logger =
-        logger_.Bind({{"request_id", request_id}, {"recipe", entry.name}, {"kid", entry.kid}});
-    logger.Error(events::kPredictHandlerUnexpectedError, {{"name", entry.name},
-                                                          {"request_id", request_id},
-                                                          {"kid", entry.kid},
-                                                          {"error_class", ExceptionClassName(e)}});
-    return WithRequestId(InternalErrorResponse(), request_id);
+  };
+  // The valid requests for loaded models, grouped by registry entry.
+  struct Job {
+    size_t index;
+    PredictRequest request;
+    std::string request_id;
+  };
+  std::vector<std::pair<ModelRegistry::EntryPtr, std::vector<Job>>> groups;
+  for (size_t i = 0; i < contexts.size(); ++i) {
+    const RouteContext& context = contexts[i];
+    const std::string& name = context.params.at(0);
+    PredictValidation validation = ValidatePredictRequest(name, context.request.body);
+    if (!validation.request) {
+      Json body = Json::object();
+      body["detail"] = std::move(validation.errors);
+      responses[i] = JsonResponse(422, body);
+      continue;
+    }
+    std::string request_id =
+        ResolveRequestId(context.request.FindHeader(kRequestIdHeader), kSeedRequestIdRules);
+    ModelRegistry::EntryPtr entry = registry_.Find(name);
+    if (!entry || !entry->loaded || !entry->model) {
+      const char* reason = !entry ? "no_entry" : !entry->loaded ? "not_loaded" : "recommender_none";
+      responses[i] = Unavailable(name, reason, entry.get(), request_id);
+      count(entry ? std::string_view(name) : kUnknownRecipeLabel, PredictStatus::kUnavailable);
+      continue;
+    }
+    auto group = std::find_if(groups.begin(), groups.end(),
+                              [&](const auto& g) { return g.first.get() == entry.get(); });
+    if (group == groups.end()) {
+      groups.emplace_back(entry, std::vector<Job>{});
+      group = std::prev(groups.end());
+    }
+    group->second.push_back({i, std::move(*validation.request), std::move(request_id)});
   }
+  for (auto& [entry, jobs] : groups) {
+    std::vector<ServingModel::UserQuery> queries;
+    queries.reserve(jobs.size());
+    for (const Job& job : jobs) {
+      queries.push_back({job.request.user_id, static_cast<size_t>(job.request.cutoff)});
+    }
+    std::vector<std::optional<std::vector<ScoredIndex<float>>>> tops;
+    try {
+      tops = entry->model->RecommendForUsers(queries);
+    } catch (const std::exception& e) {
+      for (const Job& job : jobs) {
+        PredictStatus status = PredictStatus::kError;
+        responses[job.index] = ScoringFailed(*entry, job.request_id, e, &status);
+        count(entry->name, status);
+      }
+      continue;
+    }
+    for (size_t j = 0; j < jobs.size(); ++j) {
+      PredictStatus status = PredictStatus::kOk;
+      responses[jobs[j].index] =
+          Scored(*entry, jobs[j].request, tops[j], jobs[j].request_id, &status);
+      count(entry->name, status);
+    }
+  }
+  return responses;
+}
+
+HttpResponse SeedApi::Scored(const RegistryEntry& entry, const PredictRequest& request,
+                             const std::optional<std::vector<ScoredIndex<float>>>& top,
+                             const std::string& request_id, PredictStatus* status) {
+  if (!top) {
+    *status = PredictStatus::kUserNotFound;
+    return WithRequestId(
+        NestedErrorResponse(404, "User '" + request.user_id + "' was not seen during training",
+                            kCodeUserNotFound),
+        request_id);
+  }
+  *status = PredictStatus::kOk;
+  HttpResponse response;
+  response.status = 200;
+  response.body = PredictBody(entry, *top, request_id);
+  return WithRequestId(std::move(response), request_id);
+}
+
+HttpResponse SeedApi::ScoringFailed(const RegistryEntry& entry, const std::string& request_id,
+                                    const std::exception& e, PredictStatus* status) const {
+  *status = PredictStatus::kError;
+  // The context is bound only on this rare path: building it per request
+  // would cost every prediction an allocation.
+  log::Logger logger =
+      logger_.Bind({{"request_id", request_id}, {"recipe", entry.name}, {"kid", entry.kid}});
+  logger.Error(events::kPredictHandlerUnexpectedError, {{"name", entry.name},
+                                                        {"request_id", request_id},
+                                                        {"kid", entry.kid},
+                                                        {"error_class", ExceptionClassName(e)}});
+  return WithRequestId(InternalErrorResponse(), request_id);
 }
 
 HttpResponse SeedApi::Unavailable(std::string_view name, std::string_view reason,

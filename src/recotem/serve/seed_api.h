@@ -7,6 +7,9 @@
 // without a server.
 #pragma once
 
+#include <exception>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +34,10 @@ class SeedApi {
   void AddRoutes(Router& router) const;
 
   HttpResponse Predict(const RouteContext& context) const;
+  // POST /predict/{name} for the requests that arrived together: each is
+  // validated and answered exactly as alone, but the known users of one
+  // model are scored in one ServingModel::RecommendForUsers pass.
+  std::vector<HttpResponse> PredictBatch(std::span<const RouteContext> contexts) const;
   HttpResponse Health(const RouteContext& context) const;
   HttpResponse HealthDetails(const RouteContext& context) const;
   HttpResponse Models(const RouteContext& context) const;
@@ -38,8 +45,12 @@ class SeedApi {
  private:
   HttpResponse Unavailable(std::string_view name, std::string_view reason,
                            const RegistryEntry* entry, const std::string& request_id) const;
-  HttpResponse Score(const RegistryEntry& entry, const PredictRequest& request,
-                     const std::string& request_id, PredictStatus* status) const;
+  // The response of one scored request (`top` is nullopt for an unknown user).
+  static HttpResponse Scored(const RegistryEntry& entry, const PredictRequest& request,
+                             const std::optional<std::vector<ScoredIndex<float>>>& top,
+                             const std::string& request_id, PredictStatus* status);
+  HttpResponse ScoringFailed(const RegistryEntry& entry, const std::string& request_id,
+                             const std::exception& e, PredictStatus* status) const;
 
   const ModelRegistry& registry_;
   ServeMetrics* metrics_;

@@ -179,7 +179,9 @@ void ServeApp::Run() {
   options.host = bind_host_;
   options.port = config_.port;
   options.threads = threads;
-  HttpServer server(options, [this](const HttpRequest& r) { return router_->Handle(r); });
+  HttpServer server(options, HttpBatchHandler([this](std::span<HttpRequest> requests) {
+                      return router_->HandleBatch(requests);
+                    }));
   try {
     server.Listen();
   } catch (const BindError& e) {

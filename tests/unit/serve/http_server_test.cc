@@ -4,7 +4,13 @@
 
 #include <atomic>
 #include <future>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <stdexcept>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "http_client.h"
 
@@ -201,6 +207,90 @@ TEST_F(HttpServerTest, ShutdownGivesUpOnRequestsThatOutliveTheDrain) {
   client.WriteRaw("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n");
   std::this_thread::sleep_for(100ms);
   EXPECT_EQ(server_->Shutdown(50ms), 1u);
+}
+
+// Requests that complete while the I/O thread is busy reach a batch handler
+// together, and every connection gets the response to its own request.
+TEST(HttpServerBatch, RequestsThatArriveTogetherAreHandledInOneCallAndAnsweredInOrder) {
+  std::promise<void> blocked, release_blocked;
+  std::shared_future<void> release = release_blocked.get_future().share();
+  std::mutex mu;
+  std::vector<size_t> batch_sizes;  // of the calls after the blocking one
+  bool seen_block = false;
+  HttpServerOptions options;
+  options.port = 0;
+  options.threads = 1;
+  HttpServer server(options, HttpBatchHandler([&](std::span<HttpRequest> requests) {
+                      if (requests.size() == 1 && requests[0].body == "block") {
+                        {
+                          std::lock_guard<std::mutex> lock(mu);
+                          seen_block = true;
+                        }
+                        blocked.set_value();  // hold the I/O thread while the others arrive
+                        release.wait();
+                      } else {
+                        std::lock_guard<std::mutex> lock(mu);
+                        if (seen_block) batch_sizes.push_back(requests.size());
+                      }
+                      std::vector<HttpResponse> responses(requests.size());
+                      for (size_t i = 0; i < requests.size(); ++i) {
+                        responses[i].body = "answer to " + requests[i].body;
+                      }
+                      return responses;
+                    }));
+  server.Listen();
+  server.Start();
+  constexpr int kOthers = 6;
+  auto post = [](HttpClient& client, const std::string& body) {
+    client.WriteRaw("POST /p HTTP/1.1\r\nHost: a\r\nContent-Length: " +
+                    std::to_string(body.size()) + "\r\n\r\n" + body);
+  };
+  // Connections accepted and idle first (accepting is one at a time).
+  HttpClient first(server.port());
+  std::vector<std::unique_ptr<HttpClient>> others;
+  for (int c = 0; c < kOthers; ++c) {
+    others.push_back(std::make_unique<HttpClient>(server.port()));
+    EXPECT_EQ(others.back()->Post("/p", "hello").body, "answer to hello");
+  }
+  post(first, "block");
+  blocked.get_future().wait();
+  for (int c = 0; c < kOthers; ++c)
+    post(*others[static_cast<size_t>(c)], "request" + std::to_string(c));
+  std::this_thread::sleep_for(200ms);  // all six are in the socket buffers
+  release_blocked.set_value();
+  EXPECT_EQ(first.ReadResponse().body, "answer to block");
+  for (int c = 0; c < kOthers; ++c) {
+    HttpResult r = others[static_cast<size_t>(c)]->ReadResponse();
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "answer to request" + std::to_string(c));
+    EXPECT_TRUE(r.keep_alive);
+  }
+  server.Shutdown(1s);
+  std::lock_guard<std::mutex> lock(mu);
+  // They were all waiting when the thread came back: one call for all six.
+  EXPECT_EQ(batch_sizes, std::vector<size_t>{static_cast<size_t>(kOthers)});
+}
+
+// A batch handler that throws, or answers the wrong number of requests,
+// gives every request of the batch a 500 and the server goes on.
+TEST(HttpServerBatch, AFailingBatchHandlerAnswers500AndTheServerKeepsServing) {
+  std::atomic<int> calls{0};
+  HttpServerOptions options;
+  options.port = 0;
+  options.threads = 1;
+  HttpServer server(options, HttpBatchHandler([&](std::span<HttpRequest> requests) {
+                      int call = calls++;
+                      if (call == 0) throw std::runtime_error("boom");
+                      if (call == 1) return std::vector<HttpResponse>(requests.size() + 1);
+                      return std::vector<HttpResponse>(requests.size());
+                    }));
+  server.Listen();
+  server.Start();
+  HttpClient client(server.port());
+  EXPECT_EQ(client.Get("/a").status, 500);
+  EXPECT_EQ(client.Get("/b").status, 500);
+  EXPECT_EQ(client.Get("/c").status, 200);
+  server.Shutdown(1s);
 }
 
 TEST(HttpServerBind, AnAddressInUseIsABindErrorWithItsErrno) {

@@ -122,6 +122,58 @@ TEST_F(RouterTest, AThrowingHandlerGivesTheFlat500AndAnEvent) {
   EXPECT_EQ(events[0]["exc_type"], "std::runtime_error");
 }
 
+// A route with a batch handler gets the requests of one HandleBatch call
+// that pass host, match and auth in one call (in arrival order); the
+// others are answered one by one, and every response lands at its index.
+TEST_F(RouterTest, HandleBatchGivesABatchRouteItsAuthenticatedRequestsInOneCall) {
+  std::vector<std::vector<std::string>> calls;
+  router_.Add({"POST", "/batch/{name}", true, ErrorStyle::kSeed, nullptr,
+               [&](std::span<const RouteContext> contexts) {
+                 calls.emplace_back();
+                 std::vector<HttpResponse> out;
+                 for (const RouteContext& c : contexts) {
+                   calls.back().push_back(c.params.at(0));
+                   HttpResponse r;
+                   r.body = "batched " + c.params.at(0) + "|" + c.kid;
+                   out.push_back(std::move(r));
+                 }
+                 return out;
+               }});
+  std::vector<HttpRequest> requests = {
+      Make("POST", "/batch/a", {{"x-api-key", kKey}}),
+      Make("GET", "/open"),
+      Make("POST", "/batch/b", {{"x-api-key", "wrong"}}),
+      Make("POST", "/batch/c", {{"x-api-key", kKey}}),
+      Make("POST", "/v1/recipes/n:recommend", {{"x-request-id", "rid"}}),
+  };
+  std::vector<HttpResponse> responses = router_.HandleBatch(requests);
+  ASSERT_EQ(responses.size(), 5u);
+  EXPECT_EQ(calls, (std::vector<std::vector<std::string>>{{"a", "c"}}));
+  EXPECT_EQ(responses[0].body, "batched a|dev");
+  EXPECT_EQ(responses[1].body, "/open|anonymous");
+  EXPECT_EQ(responses[2].status, 401);
+  EXPECT_EQ(responses[3].body, "batched c|dev");
+  EXPECT_EQ(responses[4].status, 401);  // a /v1 path still gets its X-Request-ID
+  ASSERT_EQ(responses[4].headers.size(), 1u);
+  EXPECT_EQ(responses[4].headers[0], (std::pair<std::string, std::string>{"X-Request-ID", "rid"}));
+}
+
+TEST_F(RouterTest, AThrowingBatchHandlerGivesEachOfItsRequestsThe500) {
+  router_.Add({"POST", "/batch", false, ErrorStyle::kSeed, nullptr,
+               [](std::span<const RouteContext>) -> std::vector<HttpResponse> {
+                 throw std::runtime_error("x");
+               }});
+  std::vector<HttpRequest> requests = {Make("POST", "/batch"), Make("GET", "/open"),
+                                       Make("POST", "/batch")};
+  std::vector<HttpResponse> responses = router_.HandleBatch(requests);
+  ASSERT_EQ(responses.size(), 3u);
+  EXPECT_EQ(responses[0].status, 500);
+  EXPECT_EQ(responses[0].body, R"({"detail":"internal error","code":"internal_error"})");
+  EXPECT_EQ(responses[1].status, 200);
+  EXPECT_EQ(responses[2].status, 500);
+  EXPECT_EQ(logs_.Events("unhandled_500").size(), 2u);
+}
+
 TEST(RouterMatch, PatternsMatchWholeSegments) {
   std::vector<std::string> params;
   EXPECT_TRUE(Router::Match("/predict/{name}", "/predict/news", &params));
