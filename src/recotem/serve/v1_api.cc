@@ -178,21 +178,36 @@ HttpResponse V1Api::ValidationFailed(const RouteContext& context, V1Verb verb,
   return JsonResponse(422, body);
 }
 
-V1Api::Outcome V1Api::RunRecommend(const RegistryEntry& entry, const RecommendRequest& request,
-                                   const std::string& request_id) const {
+std::vector<V1Api::Outcome> V1Api::RunRecommends(
+    const RegistryEntry& entry, std::span<const RecommendRequest* const> requests,
+    std::span<const std::string* const> request_ids) const {
   const ServingModel& model = *entry.model;
-  if (!model.HasUser(request.user_id)) {
-    return {V1Status::kUnknownUser, {}};
+  std::vector<Outcome> outcomes(requests.size());
+  std::vector<size_t> known;
+  std::vector<ServingModel::UserQuery> queries;
+  for (size_t r = 0; r < requests.size(); ++r) {
+    if (!model.HasUser(requests[r]->user_id)) {
+      outcomes[r].status = V1Status::kUnknownUser;
+      continue;
+    }
+    known.push_back(r);
+    queries.push_back({requests[r]->user_id, static_cast<size_t>(requests[r]->limit)});
   }
-  auto top = model.RecommendForUser(request.user_id, static_cast<size_t>(request.limit));
-  if (!top) {
-    logger_.Error(events::kRecommenderUnexpectedKeyError,
-                  {{"recipe", entry.name},
-                   {"request_id", request_id},
-                   {"user_id_hash", Sha256Hex(request.user_id).substr(0, kUserHashHexChars)}});
-    return {V1Status::kError, {}};
+  auto tops = model.RecommendForUsers(queries);
+  for (size_t q = 0; q < known.size(); ++q) {
+    const size_t r = known[q];
+    if (!tops[q]) {
+      logger_.Error(
+          events::kRecommenderUnexpectedKeyError,
+          {{"recipe", entry.name},
+           {"request_id", *request_ids[r]},
+           {"user_id_hash", Sha256Hex(requests[r]->user_id).substr(0, kUserHashHexChars)}});
+      outcomes[r].status = V1Status::kError;
+      continue;
+    }
+    outcomes[r].top = std::move(*tops[q]);
   }
-  return {V1Status::kOk, std::move(*top)};
+  return outcomes;
 }
 
 V1Api::Outcome V1Api::RunRelated(const RegistryEntry& entry, const RelatedRequest& request) const {
@@ -206,40 +221,29 @@ V1Api::Outcome V1Api::RunRelated(const RegistryEntry& entry, const RelatedReques
   return {V1Status::kOk, std::move(*top)};
 }
 
-HttpResponse V1Api::Single(const RouteContext& context, V1Verb verb) const {
-  Clock::time_point start = Clock::now();
+std::optional<HttpResponse> V1Api::Prepare(const RouteContext& context, V1Verb verb,
+                                           Prepared* prepared) const {
   const std::string& name = context.params.at(0);
   V1Errors errors = V1Errors::array();
   ValidatePathName(name, errors);
   std::optional<nlohmann::json> body = ParseV1Body(context.request.body, errors);
-  std::optional<RecommendRequest> recommend;
-  std::optional<RelatedRequest> related;
   if (body) {
     Json prefix = Json::array({"body"});
     if (IsRelated(verb)) {
-      related = ValidateRelated(*body, prefix, errors);
+      prepared->related = ValidateRelated(*body, prefix, errors);
     } else {
-      recommend = ValidateRecommend(*body, prefix, errors);
+      prepared->recommend = ValidateRecommend(*body, prefix, errors);
     }
   }
   if (!errors.empty()) {
     return ValidationFailed(context, verb, errors);
   }
-  ModelRegistry::EntryPtr entry;
-  if (auto failure = Resolve(context, verb, name, &entry)) {
-    return std::move(*failure);
-  }
-  std::shared_ptr<RecipeMetrics> metrics = MetricsFor(entry);
-  Outcome outcome;
-  try {
-    outcome = related ? RunRelated(*entry, *related)
-                      : RunRecommend(*entry, *recommend, context.request_id);
-  } catch (const std::exception& e) {
-    logger_.Error(events::kUnhandled500, {{"path", context.path},
-                                          {"request_id", context.request_id},
-                                          {"exc_type", ExceptionClassName(e)}});
-    outcome.status = V1Status::kError;
-  }
+  return Resolve(context, verb, name, &prepared->entry);
+}
+
+HttpResponse V1Api::Finish(const RouteContext& context, V1Verb verb, const Prepared& prepared,
+                           const Outcome& outcome, Clock::time_point start) const {
+  std::shared_ptr<RecipeMetrics> metrics = MetricsFor(prepared.entry);
   if (outcome.status != V1Status::kOk) {
     metrics->CountV1(verb, outcome.status, SecondsSince(start));
     HttpResponse error = OutcomeError(outcome.status);
@@ -254,15 +258,77 @@ HttpResponse V1Api::Single(const RouteContext& context, V1Verb verb) const {
   }
   size_t degraded = 0;
   const std::vector<std::string>& exclude =
-      related ? related->exclude_items : recommend->exclude_items;
-  Json response = Envelope(context.request_id, *entry);
-  response["items"] = V1Items(*entry, outcome.top, exclude, true, &degraded);
-  HttpResponse ok = OkResponse(*entry, std::move(response));
+      prepared.related ? prepared.related->exclude_items : prepared.recommend->exclude_items;
+  const RegistryEntry& entry = *prepared.entry;
+  Json response = Envelope(context.request_id, entry);
+  response["items"] = V1Items(entry, outcome.top, exclude, true, &degraded);
+  HttpResponse ok = OkResponse(entry, response);
   if (degraded > 0) {
     ok.headers.emplace_back(kItemsDegradedHeader, std::to_string(degraded));
   }
   metrics->CountV1(verb, V1Status::kOk, SecondsSince(start));
   return ok;
+}
+
+std::vector<HttpResponse> V1Api::SingleBatch(std::span<const RouteContext> contexts,
+                                             V1Verb verb) const {
+  Clock::time_point start = Clock::now();
+  std::vector<HttpResponse> responses(contexts.size());
+  std::vector<Prepared> prepared(contexts.size());
+  std::vector<size_t> ready;  // requests that reached a loaded model
+  for (size_t i = 0; i < contexts.size(); ++i) {
+    if (auto failure = Prepare(contexts[i], verb, &prepared[i])) {
+      responses[i] = std::move(*failure);
+    } else {
+      ready.push_back(i);
+    }
+  }
+  auto unhandled = [&](size_t i, const std::exception& e) {
+    logger_.Error(events::kUnhandled500, {{"path", contexts[i].path},
+                                          {"request_id", contexts[i].request_id},
+                                          {"exc_type", ExceptionClassName(e)}});
+    return Outcome{V1Status::kError, {}};
+  };
+  if (IsRelated(verb)) {
+    for (size_t i : ready) {
+      Outcome outcome;
+      try {
+        outcome = RunRelated(*prepared[i].entry, *prepared[i].related);
+      } catch (const std::exception& e) {
+        outcome = unhandled(i, e);
+      }
+      responses[i] = Finish(contexts[i], verb, prepared[i], outcome, start);
+    }
+    return responses;
+  }
+  // One RunRecommends pass per model for the requests that arrived together.
+  std::vector<bool> done(contexts.size(), false);
+  for (size_t first : ready) {
+    if (done[first]) continue;
+    std::vector<size_t> group;
+    std::vector<const RecommendRequest*> requests;
+    std::vector<const std::string*> request_ids;
+    for (size_t i : ready) {
+      if (!done[i] && prepared[i].entry == prepared[first].entry) {
+        done[i] = true;
+        group.push_back(i);
+        requests.push_back(&*prepared[i].recommend);
+        request_ids.push_back(&contexts[i].request_id);
+      }
+    }
+    std::vector<Outcome> outcomes;
+    try {
+      outcomes = RunRecommends(*prepared[first].entry, requests, request_ids);
+    } catch (const std::exception& e) {
+      outcomes.clear();
+      for (size_t i : group) outcomes.push_back(unhandled(i, e));
+    }
+    for (size_t g = 0; g < group.size(); ++g) {
+      responses[group[g]] =
+          Finish(contexts[group[g]], verb, prepared[group[g]], outcomes[g], start);
+    }
+  }
+  return responses;
 }
 
 HttpResponse V1Api::Batch(const RouteContext& context, V1Verb verb) const {
@@ -289,76 +355,122 @@ HttpResponse V1Api::Batch(const RouteContext& context, V1Verb verb) const {
   auto count_error = [&](BatchErrorCode code) {
     metrics->v1_batch_element_errors[verb_index][static_cast<size_t>(code)].fetch_add(1);
   };
-  Json results = Json::array();
+  // Elements are validated (and the aggregate cap applied) in order; the
+  // recommend elements that pass are then scored in one RunRecommends pass.
+  struct Element {
+    std::optional<Json> error;  // the element's error result, or
+    std::optional<RecommendRequest> recommend;
+    std::optional<RelatedRequest> related;
+    Outcome outcome;
+  };
+  std::vector<Element> elements(batch->requests.size());
   int64_t limit_sum = 0;
-  for (size_t i = 0; i < batch->requests.size(); ++i) {
+  for (size_t i = 0; i < elements.size(); ++i) {
     const nlohmann::json& element = batch->requests[i];
+    Element& e = elements[i];
     if (!element.is_object()) {
       count_error(BatchErrorCode::kValidationError);
-      results.push_back(ElementError(i, BatchErrorCode::kValidationError, kNotObjectMessage));
+      e.error = ElementError(i, BatchErrorCode::kValidationError, kNotObjectMessage);
       continue;
     }
     V1Errors element_errors = V1Errors::array();
-    std::optional<RecommendRequest> recommend;
-    std::optional<RelatedRequest> related;
     if (IsRelated(verb)) {
-      related = ValidateRelated(element, Json::array(), element_errors);
+      e.related = ValidateRelated(element, Json::array(), element_errors);
     } else {
-      recommend = ValidateRecommend(element, Json::array(), element_errors);
+      e.recommend = ValidateRecommend(element, Json::array(), element_errors);
     }
     if (!element_errors.empty()) {
       logger_.Warning(events::kBatchElementValidationFailed,
                       {{"recipe", name}, {"request_id", context.request_id}, {"index", i}});
       count_error(BatchErrorCode::kValidationError);
-      results.push_back(
-          ElementError(i, BatchErrorCode::kValidationError, FirstErrorMessage(element_errors)));
+      e.error =
+          ElementError(i, BatchErrorCode::kValidationError, FirstErrorMessage(element_errors));
       continue;
     }
-    int64_t limit = related ? related->limit : recommend->limit;
+    int64_t limit = e.related ? e.related->limit : e.recommend->limit;
     if (limit_sum + limit > kV1BatchAggregateLimitCap) {
       count_error(BatchErrorCode::kValidationError);
-      results.push_back(ElementError(i, BatchErrorCode::kValidationError, kAggregateCapMessage));
+      e.error = ElementError(i, BatchErrorCode::kValidationError, kAggregateCapMessage);
+      e.recommend.reset();
+      e.related.reset();
       continue;
     }
     limit_sum += limit;
-    Outcome outcome;
-    try {
-      outcome = related ? RunRelated(*entry, *related)
-                        : RunRecommend(*entry, *recommend, context.request_id);
-    } catch (const std::exception& e) {
-      logger_.Error(events::kBatchElementError, {{"recipe", name},
-                                                 {"request_id", context.request_id},
-                                                 {"index", i},
-                                                 {"exc_type", ExceptionClassName(e)}});
-      outcome.status = V1Status::kError;
+  }
+  auto element_failed = [&](size_t i, const std::exception& ex) {
+    logger_.Error(events::kBatchElementError, {{"recipe", name},
+                                               {"request_id", context.request_id},
+                                               {"index", i},
+                                               {"exc_type", ExceptionClassName(ex)}});
+    elements[i].outcome.status = V1Status::kError;
+  };
+  if (IsRelated(verb)) {
+    for (size_t i = 0; i < elements.size(); ++i) {
+      if (elements[i].error) continue;
+      try {
+        elements[i].outcome = RunRelated(*entry, *elements[i].related);
+      } catch (const std::exception& ex) {
+        element_failed(i, ex);
+      }
     }
-    if (outcome.status != V1Status::kOk) {
-      count_error(BatchCodeOf(outcome.status));
+  } else {
+    std::vector<size_t> pending;
+    std::vector<const RecommendRequest*> requests;
+    for (size_t i = 0; i < elements.size(); ++i) {
+      if (elements[i].error) continue;
+      pending.push_back(i);
+      requests.push_back(&*elements[i].recommend);
+    }
+    std::vector<const std::string*> request_ids(pending.size(), &context.request_id);
+    try {
+      std::vector<Outcome> outcomes = RunRecommends(*entry, requests, request_ids);
+      for (size_t p = 0; p < pending.size(); ++p) {
+        elements[pending[p]].outcome = std::move(outcomes[p]);
+      }
+    } catch (const std::exception& ex) {
+      for (size_t i : pending) element_failed(i, ex);
+    }
+  }
+  Json results = Json::array();
+  for (size_t i = 0; i < elements.size(); ++i) {
+    Element& e = elements[i];
+    if (e.error) {
+      results.push_back(std::move(*e.error));
+      continue;
+    }
+    if (e.outcome.status != V1Status::kOk) {
+      count_error(BatchCodeOf(e.outcome.status));
       results.push_back(
-          ElementError(i, BatchCodeOf(outcome.status), BatchMessageOf(outcome.status)));
+          ElementError(i, BatchCodeOf(e.outcome.status), BatchMessageOf(e.outcome.status)));
       continue;
     }
     size_t degraded = 0;
     Json ok = Json::object();
     ok["index"] = i;
     ok["status"] = "ok";
-    ok["items"] =
-        V1Items(*entry, outcome.top, related ? related->exclude_items : recommend->exclude_items,
-                batch->include_metadata, &degraded);
+    ok["items"] = V1Items(*entry, e.outcome.top,
+                          e.related ? e.related->exclude_items : e.recommend->exclude_items,
+                          batch->include_metadata, &degraded);
     results.push_back(std::move(ok));
   }
   Json response = Envelope(context.request_id, *entry);
   response["results"] = std::move(results);
   metrics->CountV1(verb, V1Status::kOk, SecondsSince(start));
-  return OkResponse(*entry, std::move(response));
+  return OkResponse(*entry, response);
 }
 
 HttpResponse V1Api::Recommend(const RouteContext& context) const {
-  return Single(context, V1Verb::kRecommend);
+  return std::move(
+      SingleBatch(std::span<const RouteContext>(&context, 1), V1Verb::kRecommend).front());
+}
+
+std::vector<HttpResponse> V1Api::RecommendBatch(std::span<const RouteContext> contexts) const {
+  return SingleBatch(contexts, V1Verb::kRecommend);
 }
 
 HttpResponse V1Api::RecommendRelated(const RouteContext& context) const {
-  return Single(context, V1Verb::kRecommendRelated);
+  return std::move(
+      SingleBatch(std::span<const RouteContext>(&context, 1), V1Verb::kRecommendRelated).front());
 }
 
 HttpResponse V1Api::BatchRecommend(const RouteContext& context) const {

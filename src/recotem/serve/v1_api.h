@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -53,6 +54,9 @@ class V1Api {
   void AddRoutes(Router& router) const;
 
   HttpResponse Recommend(const RouteContext& context) const;
+  // :recommend for the requests that arrived together: each answered exactly
+  // as alone, the known users of one model scored in one pass.
+  std::vector<HttpResponse> RecommendBatch(std::span<const RouteContext> contexts) const;
   HttpResponse RecommendRelated(const RouteContext& context) const;
   HttpResponse BatchRecommend(const RouteContext& context) const;
   HttpResponse BatchRecommendRelated(const RouteContext& context) const;
@@ -76,10 +80,25 @@ class V1Api {
                                       ModelRegistry::EntryPtr* entry) const;
   HttpResponse ValidationFailed(const RouteContext& context, V1Verb verb,
                                 const V1Errors& errors) const;
-  Outcome RunRecommend(const RegistryEntry& entry, const RecommendRequest& request,
-                       const std::string& request_id) const;
+  // The outcomes of several recommendations on one model, its known users
+  // scored in one ServingModel::RecommendForUsers pass.
+  std::vector<Outcome> RunRecommends(const RegistryEntry& entry,
+                                     std::span<const RecommendRequest* const> requests,
+                                     std::span<const std::string* const> request_ids) const;
   Outcome RunRelated(const RegistryEntry& entry, const RelatedRequest& request) const;
-  HttpResponse Single(const RouteContext& context, V1Verb verb) const;
+  // A :recommend / :recommend-related request that passed validation and
+  // resolved to a loaded entry.
+  struct Prepared {
+    ModelRegistry::EntryPtr entry;
+    std::optional<RecommendRequest> recommend;
+    std::optional<RelatedRequest> related;
+  };
+  // Validates and resolves; the 422/404/503 response when that fails.
+  std::optional<HttpResponse> Prepare(const RouteContext& context, V1Verb verb,
+                                      Prepared* prepared) const;
+  HttpResponse Finish(const RouteContext& context, V1Verb verb, const Prepared& prepared,
+                      const Outcome& outcome, Clock::time_point start) const;
+  std::vector<HttpResponse> SingleBatch(std::span<const RouteContext> contexts, V1Verb verb) const;
   HttpResponse Batch(const RouteContext& context, V1Verb verb) const;
   std::shared_ptr<RecipeMetrics> MetricsFor(const ModelRegistry::EntryPtr& entry) const;
 

@@ -153,7 +153,9 @@ void V1Api::AddRoutes(Router& router) const {
     router.Add({method, pattern, auth, ErrorStyle::kV1,
                 [this, handler](const RouteContext& c) { return (this->*handler)(c); }});
   };
-  add("POST", "/v1/recipes/{name}:recommend", true, &V1Api::Recommend);
+  router.Add({"POST", "/v1/recipes/{name}:recommend", true, ErrorStyle::kV1,
+              [this](const RouteContext& c) { return Recommend(c); },
+              [this](std::span<const RouteContext> c) { return RecommendBatch(c); }});
   add("POST", "/v1/recipes/{name}:recommend-related", true, &V1Api::RecommendRelated);
   add("POST", "/v1/recipes/{name}:batch-recommend", true, &V1Api::BatchRecommend);
   add("POST", "/v1/recipes/{name}:batch-recommend-related", true, &V1Api::BatchRecommendRelated);
