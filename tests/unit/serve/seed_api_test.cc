@@ -5,6 +5,7 @@
 #include <limits>
 #include <regex>
 
+#include "batch_check.h"
 #include "log_capture.h"
 #include "recotem/serve/json_response.h"
 #include "test_models.h"
@@ -133,37 +134,18 @@ TEST_F(SeedApiTest, ABatchOfRequestsGetsExactlyTheResponsesTheyGetAlone) {
   registry_.Replace(RegistryEntry::Loaded("shop", testing::MakeServingModel("shop", "k2"), "/p"));
   registry_.Replace(
       RegistryEntry::Loaded("bad", testing::MakeFixedScoresModel({1.0f}, {}, true), "/p"));
-  auto request = [](const std::string& method, const std::string& target, const std::string& body,
-                    const std::string& id) {
-    HttpRequest r;
-    r.method = method;
-    r.target = target;
-    r.body = body;
-    r.headers = {{"x-request-id", id}};
-    r.client_host = "127.0.0.1";
-    return r;
-  };
   std::vector<HttpRequest> batch = {
-      request("POST", "/predict/news", R"({"user_id":"u0","cutoff":2})", "a"),
-      request("POST", "/predict/shop", R"({"user_id":"u3"})", "b"),
-      request("POST", "/predict/news", R"({"user_id":"nobody"})", "c"),
-      request("GET", "/health", "", "d"),
-      request("POST", "/predict/news", "{not json", "e"),
-      request("POST", "/predict/gone", R"({"user_id":"u0"})", "f"),
-      request("POST", "/predict/bad", R"({"user_id":"u0"})", "g"),
-      request("POST", "/predict/news", R"({"user_id":"u1","cutoff":1})", "h"),
-      request("POST", "/predict/shop", R"({"user_id":"u2","cutoff":3})", "i"),
+      testing::RequestWithId("POST", "/predict/news", R"({"user_id":"u0","cutoff":2})", "a"),
+      testing::RequestWithId("POST", "/predict/shop", R"({"user_id":"u3"})", "b"),
+      testing::RequestWithId("POST", "/predict/news", R"({"user_id":"nobody"})", "c"),
+      testing::RequestWithId("GET", "/health", "", "d"),
+      testing::RequestWithId("POST", "/predict/news", "{not json", "e"),
+      testing::RequestWithId("POST", "/predict/gone", R"({"user_id":"u0"})", "f"),
+      testing::RequestWithId("POST", "/predict/bad", R"({"user_id":"u0"})", "g"),
+      testing::RequestWithId("POST", "/predict/news", R"({"user_id":"u1","cutoff":1})", "h"),
+      testing::RequestWithId("POST", "/predict/shop", R"({"user_id":"u2","cutoff":3})", "i"),
   };
-  std::vector<HttpResponse> together = router_.HandleBatch(batch);
-  ASSERT_EQ(together.size(), batch.size());
-  std::vector<int> statuses;
-  for (size_t i = 0; i < batch.size(); ++i) {
-    HttpResponse alone = router_.Handle(batch[i]);
-    EXPECT_EQ(together[i].status, alone.status) << i;
-    EXPECT_EQ(together[i].body, alone.body) << i;
-    EXPECT_EQ(together[i].headers, alone.headers) << i;
-    statuses.push_back(together[i].status);
-  }
+  std::vector<int> statuses = testing::StatusesHandledTogetherAsAlone(router_, batch);
   EXPECT_EQ(statuses, (std::vector<int>{200, 200, 404, 200, 422, 503, 500, 200, 200}));
   // The failing model logged one event for its request, batched or not.
   EXPECT_EQ(logs_.Events("predict_handler_unexpected_error").size(), 2u);

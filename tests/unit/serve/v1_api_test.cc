@@ -4,6 +4,7 @@
 
 #include <regex>
 
+#include "batch_check.h"
 #include "log_capture.h"
 #include "test_models.h"
 
@@ -191,35 +192,19 @@ TEST_F(V1ApiTest, BatchKeepsOrderAndReportsPerElementErrors) {
 // and the other verbs in the same batch are unaffected.
 TEST_F(V1ApiTest, RecommendRequestsHandledTogetherGetExactlyTheirOwnResponses) {
   registry_.Replace(RegistryEntry::Loaded("shop", testing::MakeServingModel("shop", "k2"), "/s"));
-  auto request = [](const std::string& target, const std::string& body, const std::string& id) {
-    HttpRequest r;
-    r.method = "POST";
-    r.target = target;
-    r.body = body;
-    r.headers = {{"x-request-id", id}};
-    r.client_host = "127.0.0.1";
-    return r;
-  };
   std::vector<HttpRequest> batch = {
-      request("/v1/recipes/news:recommend", R"({"user_id":"u0","limit":3,"exclude_items":["i2"]})",
-              "a"),
-      request("/v1/recipes/shop:recommend", R"({"user_id":"u3"})", "b"),
-      request("/v1/recipes/news:recommend", R"({"user_id":"ghost"})", "c"),
-      request("/v1/recipes/news:recommend", R"({"user_id":""})", "d"),
-      request("/v1/recipes/broken:recommend", R"({"user_id":"u0"})", "e"),
-      request("/v1/recipes/news:recommend-related", R"({"seed_items":["i1"]})", "f"),
-      request("/v1/recipes/news:recommend", R"({"user_id":"u1","limit":1})", "g"),
+      testing::RequestWithId("POST", "/v1/recipes/news:recommend",
+                             R"({"user_id":"u0","limit":3,"exclude_items":["i2"]})", "a"),
+      testing::RequestWithId("POST", "/v1/recipes/shop:recommend", R"({"user_id":"u3"})", "b"),
+      testing::RequestWithId("POST", "/v1/recipes/news:recommend", R"({"user_id":"ghost"})", "c"),
+      testing::RequestWithId("POST", "/v1/recipes/news:recommend", R"({"user_id":""})", "d"),
+      testing::RequestWithId("POST", "/v1/recipes/broken:recommend", R"({"user_id":"u0"})", "e"),
+      testing::RequestWithId("POST", "/v1/recipes/news:recommend-related",
+                             R"({"seed_items":["i1"]})", "f"),
+      testing::RequestWithId("POST", "/v1/recipes/news:recommend", R"({"user_id":"u1","limit":1})",
+                             "g"),
   };
-  std::vector<HttpResponse> together = router_.HandleBatch(batch);
-  ASSERT_EQ(together.size(), batch.size());
-  std::vector<int> statuses;
-  for (size_t i = 0; i < batch.size(); ++i) {
-    HttpResponse alone = router_.Handle(batch[i]);
-    EXPECT_EQ(together[i].status, alone.status) << i;
-    EXPECT_EQ(together[i].body, alone.body) << i;
-    EXPECT_EQ(together[i].headers, alone.headers) << i;
-    statuses.push_back(together[i].status);
-  }
+  std::vector<int> statuses = testing::StatusesHandledTogetherAsAlone(router_, batch);
   EXPECT_EQ(statuses, (std::vector<int>{200, 200, 404, 422, 503, 200, 200}));
   EXPECT_EQ(V1Count("news", V1Verb::kRecommend, V1Status::kOk), 4u);  // two, twice
 }
