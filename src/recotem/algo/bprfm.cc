@@ -1,6 +1,5 @@
 #include "recotem/algo/bprfm.h"
 
-#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -13,8 +12,6 @@
 namespace recotem {
 
 namespace {
-
-using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 // WARP step weights are clipped at this (LightFM's MAX_LOSS).
 constexpr float kMaxWarpWeight = 10.0f;
@@ -235,14 +232,14 @@ void BPRFMRecommender::FitWithOptions(const CsrMatrix& user_items, const FitOpti
   }
 }
 
+std::optional<FactorModelView> BPRFMRecommender::factor_view() const {
+  return FactorModelView{"BPRFMRecommender", user_embeddings_,     item_embeddings_, n_users_,
+                         n_items_,           params_.n_components, item_biases_};
+}
+
 void BPRFMRecommender::ScoreUsers(const CsrMatrix& /*interactions*/, std::span<const int32_t> users,
                                   std::span<float> out) const {
-  ScoreUserFactors({"BPRFMRecommender", user_embeddings_, item_embeddings_, n_users_, n_items_,
-                    params_.n_components},
-                   users, out);
-  Eigen::Map<const Eigen::RowVectorXf> biases(item_biases_.data(), n_items_);
-  Eigen::Map<RowMatrix>(out.data(), static_cast<int64_t>(users.size()), n_items_).rowwise() +=
-      biases;
+  ScoreUserFactors(*factor_view(), users, out);
 }
 
 void BPRFMRecommender::ScoreProfiles(const CsrMatrix& /*profiles*/,

@@ -58,6 +58,7 @@ class BPRFMRecommender final : public Recommender {
   void ScoreUsers(const CsrMatrix& interactions, std::span<const int32_t> users,
                   std::span<float> out) const override;
   // Always throws std::logic_error: the model has no fold-in.
+  std::optional<FactorModelView> factor_view() const override;
   void ScoreProfiles(const CsrMatrix& profiles, std::span<float> out) const override;
   // Tensors: "hyperparameters", "user_embeddings" (F32 users × K),
   // "item_embeddings" (F32 items × K), "item_biases" (F32 items).

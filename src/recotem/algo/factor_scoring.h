@@ -1,6 +1,7 @@
 // ScoreUserFactors: the scoring step every factor model shares (IALS,
-// TruncatedSVD, BPRFM): out = U[users] · Vᵀ for row-major user factors U
-// (n_users × k) and item factors V (n_items × k).
+// TruncatedSVD, BPRFM): out = U[users] · Vᵀ (+ item biases, BPRFM) for
+// row-major user factors U (n_users × k) and item factors V (n_items × k).
+// ItemPanels: the same scores for serving, from a copy of V laid out for it.
 //
 // Up to kExactScoreBatchUsers users (recommender.h) — what serve asks for, one request or a
 // batch of them — are scored straight from V, and each user's scores are
@@ -10,9 +11,12 @@
 // and may round the last bit differently.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
+
+#include "recotem/algo/aligned_vector.h"
 
 namespace recotem {
 
@@ -23,11 +27,39 @@ struct FactorModelView {
   int32_t n_users = 0;
   int32_t n_items = 0;
   int64_t k = 0;
+  std::span<const float> item_biases = {};  // n_items values added to every score, or empty
 };
 
 // Writes users.size() × n_items scores, row-major, into `out`. Throws
 // std::invalid_argument for a buffer of the wrong size or an unknown user.
 void ScoreUserFactors(const FactorModelView& model, std::span<const int32_t> users,
                       std::span<float> out);
+
+// A loaded model's item factors laid out for serving: panels of 16 items,
+// each k × 16 floats with the 16 items side by side (the last panel padded
+// with zeros). A score is then one fused multiply-add chain over the k
+// factors in order, vectorised across 16 items, with no horizontal sums:
+// ML-100k (k = 64) 1.6 µs per user in batches of 8 against 3.6 µs for
+// ScoreUserFactors; a 50,000 × 128 model is read once per 8 users. Every
+// score is computed the same way whichever users share the call, so a
+// user's scores are bit-identical in any batch (they may differ in the
+// last bit from ScoreUserFactors'). Costs one more copy of V; built once
+// per loaded artifact (ServingModel), never during training, when factors
+// change every epoch.
+class ItemPanels {
+ public:
+  explicit ItemPanels(const FactorModelView& model);
+  // Writes users.size() × n_items scores, row-major, into `out`; throws
+  // std::invalid_argument like ScoreUserFactors. `model` must be the one
+  // the panels were built from.
+  void Score(const FactorModelView& model, std::span<const int32_t> users,
+             std::span<float> out) const;
+  size_t bytes() const { return panels_.size() * sizeof(float); }
+
+ private:
+  AlignedVector<float> panels_;
+  int32_t n_items_ = 0;
+  int64_t k_ = 0;
+};
 
 }  // namespace recotem

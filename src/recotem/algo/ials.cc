@@ -327,11 +327,14 @@ void IALSRecommender::UpdateItemGram(int n_threads) {
   item_gram_ = ScaledGram(item_factors_.data(), n_items_, k, k, params_.alpha0, n_threads);
 }
 
+std::optional<FactorModelView> IALSRecommender::factor_view() const {
+  return FactorModelView{kClassName, user_factors_, item_factors_,
+                         n_users_,   n_items_,      params_.n_components};
+}
+
 void IALSRecommender::ScoreUsers(const CsrMatrix& /*interactions*/, std::span<const int32_t> users,
                                  std::span<float> out) const {
-  ScoreUserFactors(
-      {"IALSRecommender", user_factors_, item_factors_, n_users_, n_items_, params_.n_components},
-      users, out);
+  ScoreUserFactors(*factor_view(), users, out);
 }
 
 void IALSRecommender::ScoreProfiles(const CsrMatrix& profiles, std::span<float> out) const {

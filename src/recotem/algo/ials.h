@@ -68,6 +68,7 @@ class IALSRecommender final : public Recommender {
   int32_t n_items() const override { return n_items_; }
   void ScoreUsers(const CsrMatrix& interactions, std::span<const int32_t> users,
                   std::span<float> out) const override;
+  std::optional<FactorModelView> factor_view() const override;
   void ScoreProfiles(const CsrMatrix& profiles, std::span<float> out) const override;
   // Tensors: "hyperparameters", "user_factors" (F32 users × K),
   // "item_factors" (F32 items × K).

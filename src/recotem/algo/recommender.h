@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <stop_token>
@@ -26,6 +27,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "recotem/algo/factor_scoring.h"
 #include "recotem/algo/tensor_map.h"
 #include "recotem/core/csr_matrix.h"
 
@@ -108,6 +110,11 @@ class Recommender {
   // evaluator's blocks) may round differently in the last bit.
   virtual void ScoreUsers(const CsrMatrix& interactions, std::span<const int32_t> users,
                           std::span<float> out) const = 0;
+
+  // The factors of a factor model (IALS, TruncatedSVD, BPRFM), for scorers
+  // that lay them out their own way (serve's ItemPanels); nullopt for the
+  // other models. Valid while the model lives and is not refitted.
+  virtual std::optional<FactorModelView> factor_view() const { return std::nullopt; }
 
   // Scores each row of `profiles` (profiles.n_rows × n_items, row-major) as
   // a new user with that history (fold-in / related items).

@@ -138,9 +138,12 @@ void TruncatedSVDRecommender::FitWithOptions(const CsrMatrix& user_items,
 void TruncatedSVDRecommender::ScoreUsers(const CsrMatrix& /*interactions*/,
                                          std::span<const int32_t> users,
                                          std::span<float> out) const {
-  ScoreUserFactors(
-      {"TruncatedSVDRecommender", user_embeddings_, item_components_, n_users_, n_items_, rank_},
-      users, out);
+  ScoreUserFactors(*factor_view(), users, out);
+}
+
+std::optional<FactorModelView> TruncatedSVDRecommender::factor_view() const {
+  return FactorModelView{
+      "TruncatedSVDRecommender", user_embeddings_, item_components_, n_users_, n_items_, rank_};
 }
 
 void TruncatedSVDRecommender::ScoreProfiles(const CsrMatrix& profiles, std::span<float> out) const {

@@ -41,6 +41,7 @@ class TruncatedSVDRecommender final : public Recommender {
   int32_t n_items() const override { return n_items_; }
   void ScoreUsers(const CsrMatrix& interactions, std::span<const int32_t> users,
                   std::span<float> out) const override;
+  std::optional<FactorModelView> factor_view() const override;
   void ScoreProfiles(const CsrMatrix& profiles, std::span<float> out) const override;
   // Tensors: "hyperparameters", "user_embeddings" (F32 users × k),
   // "item_components" (F32 items × k).

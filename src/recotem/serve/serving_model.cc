@@ -23,11 +23,23 @@ ServingModel::ServingModel(ModelBundle bundle, nlohmann::ordered_json header, st
   if (bundle_.model->n_items() != bundle_.items.size()) {
     throw std::invalid_argument("recommender item count does not match the item map");
   }
+  if (std::optional<FactorModelView> factors = bundle_.model->factor_view()) {
+    panels_.emplace(*factors);
+  }
+}
+
+void ServingModel::ScoreRows(std::span<const int32_t> rows, std::span<float> out) const {
+  if (panels_) {
+    panels_->Score(*bundle_.model->factor_view(), rows, out);
+  } else {
+    bundle_.model->ScoreUsers(bundle_.seen, rows, out);
+  }
 }
 
 namespace {
 
 constexpr float kExcluded = -std::numeric_limits<float>::infinity();
+constexpr size_t kPanelChunkUsers = 8;
 
 // Ranks `scores` (NaN and ±∞ never served) into the top `k`.
 std::vector<ScoredIndex<float>> RankFinite(std::span<float> scores, size_t k) {
@@ -78,17 +90,21 @@ std::vector<std::optional<std::vector<ScoredIndex<float>>>> ServingModel::Recomm
     std::span<const UserQuery> queries) const {
   std::vector<std::optional<std::vector<ScoredIndex<float>>>> results(queries.size());
   const auto n_items = static_cast<size_t>(bundle_.items.size());
-  // Known users are scored kExactScoreBatchUsers at a time (one pass over
-  // the model per call), each exactly as it would be alone.
+  // Known users are scored `chunk` at a time (one pass over the model per
+  // call), each exactly as it would be alone (ItemPanels, or
+  // Recommender::ScoreUsers' guarantee for calls of that size). ItemPanels
+  // reads the model once per 8 users anyway, so chunks of 8 keep the score
+  // rows in cache for the top-k (50k items: 1.6 MB instead of 6.4 MB).
+  const size_t chunk = panels_ ? kPanelChunkUsers : kExactScoreBatchUsers;
   std::vector<size_t> known;  // indices into `queries`
   std::vector<int32_t> rows;
-  known.reserve(std::min(queries.size(), kExactScoreBatchUsers));
+  known.reserve(std::min(queries.size(), chunk));
   rows.reserve(known.capacity());
   // One score buffer per I/O thread, reused by every request it serves.
   thread_local std::vector<float> scores;
   auto score_known = [&] {
     scores.resize(rows.size() * n_items);
-    bundle_.model->ScoreUsers(bundle_.seen, rows, scores);
+    ScoreRows(rows, scores);
     for (size_t b = 0; b < rows.size(); ++b) {
       std::span<float> row(scores.data() + b * n_items, n_items);
       for (int32_t item : bundle_.seen.RowIndices(rows[b])) {
@@ -106,7 +122,7 @@ std::vector<std::optional<std::vector<ScoredIndex<float>>>> ServingModel::Recomm
     }
     known.push_back(q);
     rows.push_back(*row);
-    if (rows.size() == kExactScoreBatchUsers) {
+    if (rows.size() == chunk) {
       score_known();
     }
   }

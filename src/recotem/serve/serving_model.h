@@ -69,7 +69,14 @@ class ServingModel {
   std::optional<std::string> HeaderString(std::string_view key) const;
 
  private:
+  // Scores the known users `rows` into `out` (rows.size() × n_items): a
+  // factor model through panels_, any other through ScoreUsers.
+  void ScoreRows(std::span<const int32_t> rows, std::span<float> out) const;
+
   ModelBundle bundle_;
+  // A factor model's item factors laid out for batched scoring (one more
+  // copy of them), built once at load; empty for other models.
+  std::optional<ItemPanels> panels_;
   nlohmann::ordered_json header_;
   std::string kid_;
   std::string sha256_hex_;

@@ -105,6 +105,73 @@ TEST(ScoreUserFactors, ExactBatchesMatchADoublePrecisionReference) {
   }
 }
 
+// serve scores through ItemPanels: any batch size (also past the
+// ScoreUserFactors exact limit) gives each user its scores alone, bit for
+// bit; shapes cover n mod 16 ≠ 0, fewer items than one panel and k < 16.
+TEST(ItemPanels, ABatchScoresEveryUserBitForBitAsAlone) {
+  const int32_t n_users = 50;
+  for (auto [n_items, k] : {std::pair<int32_t, int64_t>{333, 37}, {1682, 64}, {64, 16}, {5, 9}}) {
+    Factors f = RandomFactors(n_users, n_items, k);
+    FactorModelView view = f.View(n_users, n_items, k);
+    ItemPanels panels(view);
+    std::vector<std::vector<float>> alone(n_users, std::vector<float>(n_items));
+    for (int32_t u = 0; u < n_users; ++u) panels.Score(view, std::vector<int32_t>{u}, alone[u]);
+    for (size_t batch : {2, 3, 5, 7, 8, 9, 15, 16, 17, 31, 45}) {
+      std::vector<int32_t> users(batch);
+      for (size_t b = 0; b < batch; ++b) users[b] = static_cast<int32_t>((b * 7 + batch) % n_users);
+      std::vector<float> out(batch * static_cast<size_t>(n_items));
+      panels.Score(view, users, out);
+      for (size_t b = 0; b < batch; ++b) {
+        for (int32_t i = 0; i < n_items; ++i) {
+          ASSERT_EQ(out[b * static_cast<size_t>(n_items) + static_cast<size_t>(i)],
+                    alone[users[b]][i])
+              << "n_items " << n_items << " k " << k << " batch " << batch << " item " << i;
+        }
+      }
+    }
+  }
+}
+
+TEST(ItemPanels, ScoresMatchADoublePrecisionReferenceWithItemBiases) {
+  const int32_t n_users = 11, n_items = 37;
+  const int64_t k = 23;
+  Factors f = RandomFactors(n_users, n_items, k);
+  std::vector<float> biases(n_items);
+  for (int32_t i = 0; i < n_items; ++i) biases[i] = 0.25f * static_cast<float>(i % 5) - 0.5f;
+  FactorModelView view = f.View(n_users, n_items, k);
+  view.item_biases = biases;
+  ItemPanels panels(view);
+  std::vector<int32_t> users = {3, 0, 10, 3, 7, 1, 2, 9, 8, 4, 5};
+  std::vector<float> out(users.size() * n_items), reference(users.size() * n_items);
+  panels.Score(view, users, out);
+  ScoreUserFactors(view, users, reference);
+  for (size_t b = 0; b < users.size(); ++b) {
+    for (int32_t i = 0; i < n_items; ++i) {
+      double ref = biases[i];
+      for (int64_t j = 0; j < k; ++j) {
+        ref += static_cast<double>(f.users[users[b] * k + j]) *
+               static_cast<double>(f.items[i * k + j]);
+      }
+      const size_t at = b * n_items + static_cast<size_t>(i);
+      ASSERT_NEAR(out[at], ref, 1e-4) << b << " " << i;
+      ASSERT_NEAR(out[at], reference[at], 1e-4) << b << " " << i;  // same scores as ScoreUsers
+    }
+  }
+}
+
+TEST(ItemPanels, RejectsAnotherModelAnUnknownUserAndAWrongBuffer) {
+  Factors f = RandomFactors(3, 20, 4);
+  ItemPanels panels(f.View(3, 20, 4));
+  std::vector<float> out(20);
+  EXPECT_THROW(panels.Score(f.View(3, 20, 4), std::vector<int32_t>{3}, out), std::invalid_argument);
+  std::vector<float> short_out(19);
+  EXPECT_THROW(panels.Score(f.View(3, 20, 4), std::vector<int32_t>{0}, short_out),
+               std::invalid_argument);
+  Factors other = RandomFactors(3, 19, 4);
+  EXPECT_THROW(panels.Score(other.View(3, 19, 4), std::vector<int32_t>{0}, short_out),
+               std::invalid_argument);
+}
+
 TEST(ScoreUserFactors, RejectsAnUnknownUserAndAWrongBuffer) {
   Factors f = RandomFactors(3, 4, 2);
   std::vector<float> out(4);
