@@ -156,23 +156,39 @@ inline void ScorePanelUsers(const float* panels, int64_t n_panels, int64_t k, in
   for (; p < n_panels; ++p) ScorePanelTile<U, 1>(panels, k, n_items, users, p, outs);
 }
 
-// Eight users per pass over the panels (fewer when fewer are left).
+// The panels are taken in blocks of about kPanelBlockBytes, and each block
+// is scored for every user of the call (eight users per pass, fewer when
+// fewer are left) while it sits in L2: V streams from memory once per call
+// rather than once per eight users (a 50,000 × 128 V is 25.6 MB).
+// 512 KiB: 50k × 128 served at 11.5k req/s (1 MiB: 11.2k).
+constexpr int64_t kPanelBlockBytes = int64_t{512} * 1024;
+
 RECOTEM_MULTIVERSION void ScorePanels(const float* panels, int64_t k, int32_t n_items,
                                       std::span<const float* const> users,
                                       std::span<float* const> outs) {
   const int64_t n_panels = (n_items + kPanelItems - 1) / kPanelItems;
-  size_t b = 0;
-  for (; b + 8 <= users.size(); b += 8) {
-    ScorePanelUsers<8, 2>(panels, n_panels, k, n_items, &users[b], &outs[b]);
-  }
-  for (; b + 4 <= users.size(); b += 4) {
-    ScorePanelUsers<4, 4>(panels, n_panels, k, n_items, &users[b], &outs[b]);
-  }
-  for (; b + 2 <= users.size(); b += 2) {
-    ScorePanelUsers<2, 8>(panels, n_panels, k, n_items, &users[b], &outs[b]);
-  }
-  for (; b < users.size(); ++b) {
-    ScorePanelUsers<1, 8>(panels, n_panels, k, n_items, &users[b], &outs[b]);
+  const int64_t panel_bytes = k * kPanelItems * static_cast<int64_t>(sizeof(float));
+  const int64_t block = std::max<int64_t>(8, kPanelBlockBytes / std::max<int64_t>(1, panel_bytes));
+  std::vector<float*> shifted(outs.size());
+  for (int64_t p0 = 0; p0 < n_panels; p0 += block) {
+    const int64_t count = std::min(block, n_panels - p0);
+    const float* first = panels + p0 * k * kPanelItems;
+    const int32_t items =
+        static_cast<int32_t>(std::min<int64_t>(count * kPanelItems, n_items - p0 * kPanelItems));
+    for (size_t b = 0; b < outs.size(); ++b) shifted[b] = outs[b] + p0 * kPanelItems;
+    size_t b = 0;
+    for (; b + 8 <= users.size(); b += 8) {
+      ScorePanelUsers<8, 2>(first, count, k, items, &users[b], &shifted[b]);
+    }
+    for (; b + 4 <= users.size(); b += 4) {
+      ScorePanelUsers<4, 4>(first, count, k, items, &users[b], &shifted[b]);
+    }
+    for (; b + 2 <= users.size(); b += 2) {
+      ScorePanelUsers<2, 8>(first, count, k, items, &users[b], &shifted[b]);
+    }
+    for (; b < users.size(); ++b) {
+      ScorePanelUsers<1, 8>(first, count, k, items, &users[b], &shifted[b]);
+    }
   }
 }
 

@@ -39,7 +39,6 @@ void ServingModel::ScoreRows(std::span<const int32_t> rows, std::span<float> out
 namespace {
 
 constexpr float kExcluded = -std::numeric_limits<float>::infinity();
-constexpr size_t kPanelChunkUsers = 8;
 
 // Ranks `scores` (NaN and ±∞ never served) into the top `k`.
 std::vector<ScoredIndex<float>> RankFinite(std::span<float> scores, size_t k) {
@@ -92,10 +91,8 @@ std::vector<std::optional<std::vector<ScoredIndex<float>>>> ServingModel::Recomm
   const auto n_items = static_cast<size_t>(bundle_.items.size());
   // Known users are scored `chunk` at a time (one pass over the model per
   // call), each exactly as it would be alone (ItemPanels, or
-  // Recommender::ScoreUsers' guarantee for calls of that size). ItemPanels
-  // reads the model once per 8 users anyway, so chunks of 8 keep the score
-  // rows in cache for the top-k (50k items: 1.6 MB instead of 6.4 MB).
-  const size_t chunk = panels_ ? kPanelChunkUsers : kExactScoreBatchUsers;
+  // Recommender::ScoreUsers' guarantee for calls of that size).
+  constexpr size_t chunk = kExactScoreBatchUsers;
   std::vector<size_t> known;  // indices into `queries`
   std::vector<int32_t> rows;
   known.reserve(std::min(queries.size(), chunk));

@@ -110,7 +110,8 @@ TEST(ScoreUserFactors, ExactBatchesMatchADoublePrecisionReference) {
 // bit; shapes cover n mod 16 ≠ 0, fewer items than one panel and k < 16.
 TEST(ItemPanels, ABatchScoresEveryUserBitForBitAsAlone) {
   const int32_t n_users = 50;
-  for (auto [n_items, k] : {std::pair<int32_t, int64_t>{333, 37}, {1682, 64}, {64, 16}, {5, 9}}) {
+  for (auto [n_items, k] :
+       {std::pair<int32_t, int64_t>{333, 37}, {1682, 64}, {64, 16}, {5, 9}, {3001, 70}}) {
     Factors f = RandomFactors(n_users, n_items, k);
     FactorModelView view = f.View(n_users, n_items, k);
     ItemPanels panels(view);
@@ -132,9 +133,11 @@ TEST(ItemPanels, ABatchScoresEveryUserBitForBitAsAlone) {
   }
 }
 
+// 3001 items × k = 70 spans two of the cache blocks the panels are scored
+// in (the second one partial) and ends in a partial panel.
 TEST(ItemPanels, ScoresMatchADoublePrecisionReferenceWithItemBiases) {
-  const int32_t n_users = 11, n_items = 37;
-  const int64_t k = 23;
+  const int32_t n_users = 11, n_items = 3001;
+  const int64_t k = 70;
   Factors f = RandomFactors(n_users, n_items, k);
   std::vector<float> biases(n_items);
   for (int32_t i = 0; i < n_items; ++i) biases[i] = 0.25f * static_cast<float>(i % 5) - 0.5f;
