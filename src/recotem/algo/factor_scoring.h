@@ -3,12 +3,11 @@
 // row-major user factors U (n_users × k) and item factors V (n_items × k).
 // ItemPanels: the same scores for serving, from a copy of V laid out for it.
 //
-// Up to kExactScoreBatchUsers users (recommender.h) — what serve asks for, one request or a
-// batch of them — are scored straight from V, and each user's scores are
-// bit-identical whichever other users share the call (a response never
-// depends on the requests it was batched with). More users (the evaluator's
-// blocks) are one matrix product, which repacks V once for the whole block
-// and may round the last bit differently.
+// Up to kExactScoreBatchUsers users (recommender.h) are scored straight
+// from V, and each user's scores are bit-identical whichever other users
+// share the call (Recommender::ScoreUsers' guarantee). More users (the
+// evaluator's blocks) are one matrix product, which repacks V once for the
+// whole block and may round the last bit differently.
 #pragma once
 
 #include <cstddef>
