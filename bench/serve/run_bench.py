@@ -225,9 +225,10 @@ def write_results(rows, args, load_before, load_after):
         lines.append(f"| {name} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | "
                      f"{ratio:.2f} | {r['non2xx']} |")
     lines += ["", "The 50k-item model is memory-bandwidth bound: its 50,000 × 128 float item "
-              "factors (25.6 MB) stream through the dot products once per four requests "
-              "(the /predict requests that arrive in one event-loop pass of an I/O thread "
-              "are scored together, each exactly as alone).",
+              "factors (25.6 MB) stream from memory once per scoring call of up to 32 "
+              "requests (the /predict requests that arrive in one event-loop pass of an I/O "
+              "thread are scored together, each exactly as alone; ItemPanels scores the "
+              "factors in L2-sized blocks for all of them).",
               "", "Command: `bench/serve/run_bench.py --repeat "
               f"{args.repeat} --duration {args.duration}`", END]
     text = RESULTS.read_text()

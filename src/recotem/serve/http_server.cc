@@ -48,6 +48,15 @@ std::error_code ToStd(const beast::error_code& ec) {
   return std::error_code(ec.value(), std::system_category());
 }
 
+// The 500 for a request whose handler threw (handlers map their own errors;
+// this is the last line of defence).
+HttpResponse LastResortError() {
+  HttpResponse error;
+  error.status = 500;
+  error.body = R"({"detail":"internal error","code":"internal_error"})";
+  return error;
+}
+
 bool IsMalformedRequest(const beast::error_code& ec) {
   if (ec.category() != http::make_error_code(http::error::bad_method).category()) {
     return false;
@@ -486,17 +495,14 @@ void HttpServer::Impl::Flush(size_t context) {
   try {
     responses = handler_(requests);
   } catch (const std::exception&) {
-    responses.clear();  // handlers map their own errors; this is the last line of defence
+    responses.clear();  // every request of the batch gets LastResortError()
   }
   for (size_t i = 0; i < sessions.size(); ++i) {
     if (responses.size() == sessions.size()) {
       sessions[i]->Respond(std::move(responses[i]));
       continue;
     }
-    HttpResponse error;
-    error.status = 500;
-    error.body = R"({"detail":"internal error","code":"internal_error"})";
-    sessions[i]->Respond(std::move(error));
+    sessions[i]->Respond(LastResortError());
   }
 }
 
@@ -550,7 +556,11 @@ HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler)
                    std::vector<HttpResponse> responses;
                    responses.reserve(requests.size());
                    for (const HttpRequest& request : requests) {
-                     responses.push_back(handler(request));
+                     try {
+                       responses.push_back(handler(request));
+                     } catch (const std::exception&) {
+                       responses.push_back(LastResortError());  // this request only
+                     }
                    }
                    return responses;
                  }) {}

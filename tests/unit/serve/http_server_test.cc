@@ -293,6 +293,47 @@ TEST(HttpServerBatch, AFailingBatchHandlerAnswers500AndTheServerKeepsServing) {
   server.Shutdown(1s);
 }
 
+// With a one-request handler, a request whose handler throws gets the 500
+// alone: the request handled in the same pass is answered normally.
+TEST(HttpServerBatch, AOneRequestHandlerThatThrowsFailsOnlyItsOwnRequest) {
+  std::promise<void> blocked, release_blocked;
+  std::shared_future<void> release = release_blocked.get_future().share();
+  HttpServerOptions options;
+  options.port = 0;
+  options.threads = 1;
+  HttpServer server(options, [&](const HttpRequest& request) {
+    if (request.body == "block") {
+      blocked.set_value();
+      release.wait();
+    }
+    if (request.body == "boom") throw std::runtime_error("boom");
+    HttpResponse response;
+    response.body = "answer to " + request.body;
+    return response;
+  });
+  server.Listen();
+  server.Start();
+  HttpClient first(server.port()), failing(server.port()), fine(server.port());
+  EXPECT_EQ(failing.Post("/p", "hello").status, 200);  // accepted and idle
+  EXPECT_EQ(fine.Post("/p", "hello").status, 200);
+  auto post = [](HttpClient& client, const std::string& body) {
+    client.WriteRaw("POST /p HTTP/1.1\r\nHost: a\r\nContent-Length: " +
+                    std::to_string(body.size()) + "\r\n\r\n" + body);
+  };
+  post(first, "block");
+  blocked.get_future().wait();
+  post(failing, "boom");
+  post(fine, "fine");
+  std::this_thread::sleep_for(200ms);
+  release_blocked.set_value();
+  EXPECT_EQ(first.ReadResponse().status, 200);
+  EXPECT_EQ(failing.ReadResponse().status, 500);
+  HttpResult r = fine.ReadResponse();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "answer to fine");
+  server.Shutdown(1s);
+}
+
 TEST(HttpServerBind, AnAddressInUseIsABindErrorWithItsErrno) {
   HttpServerOptions any_port;
   any_port.port = 0;
