@@ -230,9 +230,8 @@ std::vector<HttpResponse> SeedApi::PredictBatch(std::span<const RouteContext> co
       tops = entry->model->RecommendForUsers(queries);
     } catch (const std::exception& e) {
       for (const Job& job : jobs) {
-        PredictStatus status = PredictStatus::kError;
-        responses[job.index] = ScoringFailed(*entry, job.request_id, e, &status);
-        count(entry->name, status);
+        responses[job.index] = ScoringFailed(*entry, job.request_id, e);
+        count(entry->name, PredictStatus::kError);
       }
       continue;
     }
@@ -264,8 +263,7 @@ HttpResponse SeedApi::Scored(const RegistryEntry& entry, const PredictRequest& r
 }
 
 HttpResponse SeedApi::ScoringFailed(const RegistryEntry& entry, const std::string& request_id,
-                                    const std::exception& e, PredictStatus* status) const {
-  *status = PredictStatus::kError;
+                                    const std::exception& e) const {
   // The context is bound only on this rare path: building it per request
   // would cost every prediction an allocation.
   log::Logger logger =

@@ -49,8 +49,9 @@ class SeedApi {
   static HttpResponse Scored(const RegistryEntry& entry, const PredictRequest& request,
                              const std::optional<std::vector<ScoredIndex<float>>>& top,
                              const std::string& request_id, PredictStatus* status);
+  // The 500 (and its logged event) for a request whose scoring threw.
   HttpResponse ScoringFailed(const RegistryEntry& entry, const std::string& request_id,
-                             const std::exception& e, PredictStatus* status) const;
+                             const std::exception& e) const;
 
   const ModelRegistry& registry_;
   ServeMetrics* metrics_;

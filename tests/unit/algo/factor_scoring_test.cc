@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <span>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -28,6 +29,35 @@ Factors RandomFactors(int32_t n_users, int32_t n_items, int64_t k) {
   for (float& v : f.users) v = normal(rng);
   for (float& v : f.items) v = normal(rng);
   return f;
+}
+
+// For every (n_items, k) shape and batch size: `score(view, users, out)` on a
+// batch gives each user exactly (bit for bit) what it gives that user alone.
+template <typename Score>
+void ExpectBatchesScoreEachUserAsAlone(Score score,
+                                       const std::vector<std::pair<int32_t, int64_t>>& shapes,
+                                       const std::vector<size_t>& batch_sizes) {
+  const int32_t n_users = 50;
+  for (auto [n_items, k] : shapes) {
+    Factors f = RandomFactors(n_users, n_items, k);
+    FactorModelView view = f.View(n_users, n_items, k);
+    std::vector<std::vector<float>> alone(n_users, std::vector<float>(n_items));
+    for (int32_t u = 0; u < n_users; ++u) score(view, std::vector<int32_t>{u}, alone[u]);
+    for (size_t batch : batch_sizes) {
+      std::vector<int32_t> users(batch);
+      for (size_t b = 0; b < batch; ++b) users[b] = static_cast<int32_t>((b * 7 + batch) % n_users);
+      std::vector<float> out(batch * static_cast<size_t>(n_items));
+      score(view, users, out);
+      for (size_t b = 0; b < batch; ++b) {
+        for (int32_t i = 0; i < n_items; ++i) {
+          ASSERT_EQ(out[b * static_cast<size_t>(n_items) + static_cast<size_t>(i)],
+                    alone[users[b]][i])
+              << "n_items " << n_items << " k " << k << " batch " << batch << " user " << users[b]
+              << " item " << i;
+        }
+      }
+    }
+  }
 }
 
 TEST(ScoreUserFactors, ComputesTheDotProductOfUserAndItemFactors) {
@@ -61,30 +91,13 @@ TEST(ScoreUserFactors, OneUserScoresMatchTheBatchedProduct) {
 // cover k mod 16 ≠ 0, k < 16, n mod 4 ≠ 0 and every batch size up to the
 // exact limit (four-user groups and 1–3 users left over).
 TEST(ScoreUserFactors, ABatchScoresEveryUserBitForBitAsAloneUpToTheExactLimit) {
-  const int32_t n_users = 40;
-  for (auto [n_items, k] :
-       {std::pair<int32_t, int64_t>{333, 37}, {1682, 64}, {70, 16}, {19, 9}, {3, 40}}) {
-    Factors f = RandomFactors(n_users, n_items, k);
-    FactorModelView view = f.View(n_users, n_items, k);
-    std::vector<std::vector<float>> alone(n_users, std::vector<float>(n_items));
-    for (int32_t u = 0; u < n_users; ++u) {
-      ScoreUserFactors(view, std::vector<int32_t>{u}, alone[u]);
-    }
-    for (size_t batch = 2; batch <= kExactScoreBatchUsers; ++batch) {
-      std::vector<int32_t> users(batch);
-      for (size_t b = 0; b < batch; ++b) users[b] = static_cast<int32_t>((b * 7 + batch) % n_users);
-      std::vector<float> out(batch * static_cast<size_t>(n_items));
-      ScoreUserFactors(view, users, out);
-      for (size_t b = 0; b < batch; ++b) {
-        for (int32_t i = 0; i < n_items; ++i) {
-          ASSERT_EQ(out[b * static_cast<size_t>(n_items) + static_cast<size_t>(i)],
-                    alone[users[b]][i])
-              << "n_items " << n_items << " k " << k << " batch " << batch << " user " << users[b]
-              << " item " << i;
-        }
-      }
-    }
-  }
+  std::vector<size_t> every_size;
+  for (size_t batch = 2; batch <= kExactScoreBatchUsers; ++batch) every_size.push_back(batch);
+  ExpectBatchesScoreEachUserAsAlone(
+      [](const FactorModelView& view, std::span<const int32_t> users, std::span<float> out) {
+        ScoreUserFactors(view, users, out);
+      },
+      {{333, 37}, {1682, 64}, {70, 16}, {19, 9}, {3, 40}}, every_size);
 }
 
 TEST(ScoreUserFactors, ExactBatchesMatchADoublePrecisionReference) {
@@ -109,28 +122,12 @@ TEST(ScoreUserFactors, ExactBatchesMatchADoublePrecisionReference) {
 // ScoreUserFactors exact limit) gives each user its scores alone, bit for
 // bit; shapes cover n mod 16 ≠ 0, fewer items than one panel and k < 16.
 TEST(ItemPanels, ABatchScoresEveryUserBitForBitAsAlone) {
-  const int32_t n_users = 50;
-  for (auto [n_items, k] :
-       {std::pair<int32_t, int64_t>{333, 37}, {1682, 64}, {64, 16}, {5, 9}, {3001, 70}}) {
-    Factors f = RandomFactors(n_users, n_items, k);
-    FactorModelView view = f.View(n_users, n_items, k);
-    ItemPanels panels(view);
-    std::vector<std::vector<float>> alone(n_users, std::vector<float>(n_items));
-    for (int32_t u = 0; u < n_users; ++u) panels.Score(view, std::vector<int32_t>{u}, alone[u]);
-    for (size_t batch : {2, 3, 5, 7, 8, 9, 15, 16, 17, 31, 45}) {
-      std::vector<int32_t> users(batch);
-      for (size_t b = 0; b < batch; ++b) users[b] = static_cast<int32_t>((b * 7 + batch) % n_users);
-      std::vector<float> out(batch * static_cast<size_t>(n_items));
-      panels.Score(view, users, out);
-      for (size_t b = 0; b < batch; ++b) {
-        for (int32_t i = 0; i < n_items; ++i) {
-          ASSERT_EQ(out[b * static_cast<size_t>(n_items) + static_cast<size_t>(i)],
-                    alone[users[b]][i])
-              << "n_items " << n_items << " k " << k << " batch " << batch << " item " << i;
-        }
-      }
-    }
-  }
+  ExpectBatchesScoreEachUserAsAlone(
+      [](const FactorModelView& view, std::span<const int32_t> users, std::span<float> out) {
+        ItemPanels(view).Score(view, users, out);
+      },
+      {{333, 37}, {1682, 64}, {64, 16}, {5, 9}, {3001, 70}},
+      {2, 3, 5, 7, 8, 9, 15, 16, 17, 31, 45});
 }
 
 // 3001 items × k = 70 spans two of the cache blocks the panels are scored
