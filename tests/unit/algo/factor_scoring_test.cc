@@ -88,8 +88,8 @@ TEST(ScoreUserFactors, OneUserScoresMatchTheBatchedProduct) {
 
 // Serve scores the requests of one I/O tick together: a user's scores must
 // not depend by a single bit on the users it shares the call with. Shapes
-// cover k mod 16 ≠ 0, k < 16, n mod 4 ≠ 0 and every batch size up to the
-// exact limit (four-user groups and 1–3 users left over).
+// cover k mod 16 ≠ 0, k < 16, n mod 16 ≠ 0 and every batch size up to the
+// exact limit.
 TEST(ScoreUserFactors, ABatchScoresEveryUserBitForBitAsAloneUpToTheExactLimit) {
   std::vector<size_t> every_size;
   for (size_t batch = 2; batch <= kExactScoreBatchUsers; ++batch) every_size.push_back(batch);
