@@ -11,8 +11,13 @@
 #include <cstdint>
 #include <limits>
 #include <span>
+#include <type_traits>
 #include <utility>
 #include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace recotem {
 
@@ -37,9 +42,10 @@ inline T RankKey(T s) {
 // A value that about `wanted` of the n scores exceed, read off 64 scores at
 // a stride (the rank within the sample is `wanted` scaled to the sample,
 // plus `margin` sample ranks). Used by both selections below on long rows.
+constexpr size_t kBarSample = 64;
 template <typename T>
 T SampledBar(std::span<const T> scores, size_t wanted, size_t margin) {
-  constexpr size_t kSample = 64;
+  constexpr size_t kSample = kBarSample;
   std::array<T, kSample> sample;
   const size_t stride = scores.size() / kSample;
   for (size_t j = 0; j < kSample; ++j) sample[j] = RankKey(scores[j * stride]);
@@ -49,27 +55,54 @@ T SampledBar(std::span<const T> scores, size_t wanted, size_t margin) {
   return sample[rank];
 }
 
-// SelectTopK for a long row and a small k: a bar is read off a strided
-// sample so that about 3k entries beat it; one branch-free pass gathers the
-// entries above the bar and only those are ranked. Exact whenever at least
-// k entries beat the bar (no entry at or below it can then be in the top
-// k); returns false, leaving `out` to be refilled, when fewer or too many do.
+// SelectTopK for a long row and a small k: entries that beat a bar are
+// appended to `out`. The bar starts where a strided sample says about 3k
+// entries beat it (at −∞ when the sample is too coarse to say: rows longer
+// than 3k · 64); whenever 16k + 64 have gathered (the sample misled us, or
+// the row is long), the k best of them are kept and the k-th becomes the bar
+// (an entry that does not beat the k best seen so far cannot be in the top
+// k: equal scores rank by the lower index, which the earlier entry has).
+// Almost no entry beats the bar, so the row is read 16 scores per comparison
+// where SSE2 is available. Exact; returns false, leaving `out` to be
+// refilled, when fewer than k entries beat the starting bar.
 template <typename T>
-bool SelectTopKAboveSampledBar(std::span<const T> scores, size_t k,
+bool SelectTopKAboveRunningBar(std::span<const T> scores, size_t k,
                                std::vector<ScoredIndex<T>>& out) {
   const size_t n = scores.size();
-  const T bar = SampledBar(scores, 3 * k, 1);
-  const size_t limit = 16 * k + 64;  // more than this: the sample misled us
-  out.resize(limit + 1);
-  size_t m = 0;
-  for (size_t i = 0; i < n && m <= limit - 1; ++i) {
-    out[m] = {scores[i], static_cast<int32_t>(i)};
-    m += scores[i] > bar ? 1 : 0;  // NaN never passes
-  }
-  if (m < k || m >= limit) return false;
+  const size_t capacity = 16 * k + 64;
+  out.resize(capacity);
   auto better = [](const ScoredIndex<T>& a, const ScoredIndex<T>& b) {
     return RanksBefore(a.score, a.index, b.score, b.index);
   };
+  const T* s = scores.data();
+  const bool sampled = n <= 3 * k * kBarSample;
+  T bar = sampled ? SampledBar(scores, 3 * k, 1) : -std::numeric_limits<T>::infinity();
+  size_t m = 0;
+  auto offer = [&](size_t i) {
+    if (!(s[i] > bar)) return;  // NaN never passes
+    out[m++] = {s[i], static_cast<int32_t>(i)};
+    if (m < capacity) return;
+    std::nth_element(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(k - 1), out.end(),
+                     better);
+    bar = out[k - 1].score;
+    m = k;
+  };
+  size_t i = 0;
+#if defined(__SSE2__)
+  if constexpr (std::is_same_v<T, float>) {
+    for (; i + 16 <= n; i += 16) {
+      const __m128 b = _mm_set1_ps(bar);
+      auto above = [&](size_t at) {
+        return _mm_movemask_ps(_mm_cmpgt_ps(_mm_loadu_ps(s + at), b));
+      };
+      auto mask = static_cast<unsigned>(above(i) | above(i + 4) << 4 | above(i + 8) << 8 |
+                                        above(i + 12) << 12);
+      for (; mask != 0; mask &= mask - 1) offer(i + static_cast<size_t>(__builtin_ctz(mask)));
+    }
+  }
+#endif
+  for (; i < n; ++i) offer(i);
+  if (m < k) return false;
   std::nth_element(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(k - 1),
                    out.begin() + static_cast<std::ptrdiff_t>(m), better);
   out.resize(k);
@@ -86,7 +119,7 @@ void SelectTopK(std::span<const T> scores, size_t k, std::vector<ScoredIndex<T>>
   k = std::min(k, n);
   if (k == 0) return;
   constexpr size_t kSampledMinRow = 512;
-  if (n >= kSampledMinRow && k * 32 <= n && SelectTopKAboveSampledBar(scores, k, out)) return;
+  if (n >= kSampledMinRow && k * 32 <= n && SelectTopKAboveRunningBar(scores, k, out)) return;
   out.clear();
   // Heap ordered so that the worst kept entry is on top.
   auto worse_on_top = [](const ScoredIndex<T>& a, const ScoredIndex<T>& b) {

@@ -39,17 +39,22 @@ namespace {
 
 constexpr float kExcluded = -std::numeric_limits<float>::infinity();
 
-// Ranks `scores` (NaN and ±∞ never served) into the top `k`.
+// Ranks `scores` (NaN and ±∞ never served) into the top `k`. SelectTopK
+// already ranks NaN as −∞ (= kExcluded, dropped below), so only +∞ needs
+// masking, and +∞ would come first: the row is masked and ranked again only
+// then (one pass less over every row; 6 % of serve's time on a 50k-item
+// model).
 std::vector<ScoredIndex<float>> RankFinite(std::span<float> scores, size_t k) {
-  // s − s is 0 exactly when s is finite (NaN for ±∞ and NaN): a select the
-  // compiler vectorises even in the portable build, where the std::isfinite
-  // loop stayed scalar (13 % of serve's time on a 50k-item model).
-  for (float& s : scores) {
-    s = s - s == 0.0f ? s : kExcluded;
-  }
   std::vector<ScoredIndex<float>> top;
   SelectTopK<float>(scores, k, top);
-  while (!top.empty() && top.back().score == kExcluded) {
+  if (!top.empty() && top.front().score == std::numeric_limits<float>::infinity()) {
+    // s − s is 0 exactly when s is finite: a select that vectorises.
+    for (float& s : scores) {
+      s = s - s == 0.0f ? s : kExcluded;
+    }
+    SelectTopK<float>(scores, k, top);
+  }
+  while (!top.empty() && !(top.back().score > kExcluded)) {
     top.pop_back();
   }
   return top;

@@ -6,6 +6,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace recotem {
@@ -60,16 +61,24 @@ TEST(SelectTopK, AgreesWithAFullSortOnRandomRows) {
   }
 }
 
-// Long rows with a small k go through the sampled bar: ties, NaN, −∞,
-// rising and falling scores and a sample that misses the best entries must
-// still give the full sort's answer.
+// Long rows with a small k go through the running bar: ties, NaN, −∞,
+// rising scores (a new bar every few entries), falling scores, a length that
+// is not a multiple of 16 and scattered best entries must still give the
+// full sort's answer.
 TEST(SelectTopK, AgreesWithAFullSortOnLongRowsOfEveryShape) {
   std::mt19937 rng(5);
   const float inf = std::numeric_limits<float>::infinity();
   std::vector<ScoredIndex<float>> out;
   for (int shape = 0; shape < 8; ++shape) {
-    for (size_t k : {1u, 7u, 20u, 100u}) {
-      std::vector<float> scores(5000);
+    // 1500 with k 20 and 5003 with k 100: the bar starts at a sample's
+    // value; the others: at −∞.
+    for (auto [n, k] : {std::pair<size_t, size_t>{1500, 7},
+                        {1500, 20},
+                        {5003, 1},
+                        {5003, 7},
+                        {5003, 20},
+                        {5003, 100}}) {
+      std::vector<float> scores(n);
       for (size_t i = 0; i < scores.size(); ++i) {
         switch (shape) {
           case 0:
@@ -85,14 +94,13 @@ TEST(SelectTopK, AgreesWithAFullSortOnLongRowsOfEveryShape) {
             scores[i] = rng() % 3 == 0 ? std::nanf("") : static_cast<float>(rng() % 9);
             break;
           case 4:
-            scores[i] = i < 4990 ? -inf : static_cast<float>(i);
+            scores[i] = i + 13 < n ? -inf : static_cast<float>(i);
             break;  // mostly masked
           case 5:
             scores[i] = -static_cast<float>(i);
-            break;  // falling: the best are all before the second sample
+            break;  // falling: the best come first
           case 6:
-            // The best entries sit between the sampled positions (every
-            // 78th): the sample sees only the low ones.
+            // The best entries are scattered (every 78th) among low ones.
             scores[i] =
                 i % 78 == 1 ? 100.0f + static_cast<float>(i % 7) : static_cast<float>(i % 5);
             break;
@@ -109,9 +117,10 @@ TEST(SelectTopK, AgreesWithAFullSortOnLongRowsOfEveryShape) {
       std::stable_sort(order.begin(), order.end(),
                        [&](int32_t a, int32_t b) { return key(scores[a]) > key(scores[b]); });
       SelectTopK<float>(scores, k, out);
-      ASSERT_EQ(out.size(), k) << "shape " << shape;
+      ASSERT_EQ(out.size(), k) << "shape " << shape << " n " << n;
       for (size_t j = 0; j < k; ++j) {
-        EXPECT_EQ(out[j].index, order[j]) << "shape " << shape << " k " << k << " rank " << j;
+        EXPECT_EQ(out[j].index, order[j])
+            << "shape " << shape << " n " << n << " k " << k << " rank " << j;
       }
     }
   }

@@ -47,6 +47,25 @@ TEST(ServingModel, NeverReturnsNonFiniteScoresSoTheResultMayBeShort) {
   EXPECT_EQ(ItemIds(*model, *model->RecommendForUser("u0", 1)), (std::vector<std::string>{"i1"}));
 }
 
+// A long row (the running-bar selection): +inf entries are the best raw
+// scores, so they are masked and the row ranked again; NaN and -inf never
+// come back.
+TEST(ServingModel, NeverReturnsNonFiniteScoresFromALongRow) {
+  const float inf = std::numeric_limits<float>::infinity();
+  std::vector<float> scores(2000);
+  for (size_t i = 0; i < scores.size(); ++i) {
+    scores[i] = static_cast<float>(i % 97) * 0.01f;
+  }
+  for (size_t i : {3u, 400u, 1999u}) scores[i] = inf;
+  for (size_t i : {96u, 193u}) scores[i] = std::numeric_limits<float>::quiet_NaN();
+  scores[290] = -inf;  // 290 % 97 = 96: the best finite value is at 96 + 97n
+  auto model = testing::MakeFixedScoresModel(scores, {387});
+  auto top = model->RecommendForUser("u0", 3);
+  ASSERT_TRUE(top);
+  EXPECT_EQ(ItemIds(*model, *top), (std::vector<std::string>{"i484", "i581", "i678"}));
+  EXPECT_FLOAT_EQ((*top)[0].score, 0.96f);
+}
+
 TEST(ServingModel, TruncatesToTheCutoff) {
   auto model = testing::MakeServingModel();
   auto top = model->RecommendForUser("u3", 2);
