@@ -1,6 +1,7 @@
 #include "recotem/serve/http_server.h"
 
 #include <atomic>
+#include <charconv>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -14,6 +15,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -55,6 +57,45 @@ HttpResponse LastResortError() {
   error.status = 500;
   error.body = R"({"detail":"internal error","code":"internal_error"})";
   return error;
+}
+
+constexpr std::string_view kContinueResponse = "HTTP/1.1 100 Continue\r\n\r\n";
+
+// Writes `response` as HTTP/1.x bytes into `out` (its capacity is reused
+// from one response to the next): the status line, Content-Type, the
+// handler's fields, Connection when the version's default does not hold,
+// Content-Length, and the body unless `head`.
+void SerializeResponse(const HttpResponse& response, unsigned version, bool keep_alive, bool head,
+                       std::string& out) {
+  out.clear();
+  out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  char digits[24];
+  auto append_number = [&](uint64_t value) {
+    out.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
+  };
+  append_number(static_cast<uint64_t>(response.status));
+  out += ' ';
+  out += http::obsolete_reason(http::int_to_status(static_cast<unsigned>(response.status)));
+  out += "\r\nContent-Type: ";
+  out += response.content_type;
+  out += "\r\n";
+  for (const auto& [name, value] : response.headers) {
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+  if (version >= 11 && !keep_alive) {
+    out += "Connection: close\r\n";
+  } else if (version < 11 && keep_alive) {
+    out += "Connection: keep-alive\r\n";
+  }
+  out += "Content-Length: ";
+  append_number(response.body.size());
+  out += "\r\n\r\n";
+  if (!head) {
+    out += response.body;
+  }
 }
 
 bool IsMalformedRequest(const beast::error_code& ec) {
@@ -155,6 +196,8 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::error_code ec;
     auto endpoint = stream_.socket().remote_endpoint(ec);
     client_host_ = ec ? "unknown" : endpoint.address().to_string();
+    // Responses are written at once when the socket takes them (Send).
+    stream_.socket().non_blocking(true, ec);
   }
   ~Session() { server_.Unregister(this); }
   Session(const Session&) = delete;
@@ -207,6 +250,20 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(static_cast<std::uint64_t>(server_.options().max_body_bytes));
     // One deadline for the whole request: header and body.
     stream_.expires_after(server_.options().request_timeout);
+    // A request usually arrives whole in one read: parse what is buffered
+    // first, and read on asynchronously only when more is needed.
+    beast::error_code ec;
+    parser_->eager(true);
+    buffer_.consume(parser_->put(buffer_.data(), ec));
+    if (ec && ec != http::error::need_more) {
+      return OnReadError(ec);
+    }
+    if (parser_->is_done()) {
+      return Handle();
+    }
+    if (parser_->is_header_done()) {
+      return OnHeader({}, 0);
+    }
     http::async_read_header(stream_, buffer_, *parser_,
                             beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
   }
@@ -217,16 +274,14 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     const auto& req = parser_->get();
     if (beast::iequals(req[http::field::expect], "100-continue")) {
-      continue_.emplace(http::status::continue_, req.version());
-      return http::async_write(
-          stream_, *continue_,
+      return asio::async_write(
+          stream_, asio::buffer(kContinueResponse),
           beast::bind_front_handler(&Session::OnContinueWritten, shared_from_this()));
     }
     ReadBody();
   }
 
   void OnContinueWritten(beast::error_code ec, size_t) {
-    continue_.reset();
     if (ec) {
       return Close();
     }
@@ -285,8 +340,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
  public:
   HttpRequest TakeRequest() { return std::move(pending_.request); }
-  void Respond(HttpResponse response) {
-    Send(std::move(response), pending_.version, pending_.keep_alive, pending_.head,
+  void Respond(const HttpResponse& response) {
+    Send(response, pending_.version, pending_.keep_alive, pending_.head,
          /*linger=*/false);
   }
 
@@ -296,37 +351,33 @@ class Session : public std::enable_shared_from_this<Session> {
     response.status = status;
     response.body = DetailBody(detail);
     parser_.reset();
-    Send(std::move(response), 11, /*keep_alive=*/false, /*head=*/false, /*linger=*/true);
+    Send(response, 11, /*keep_alive=*/false, /*head=*/false, /*linger=*/true);
   }
 
-  void Send(HttpResponse response, unsigned version, bool keep_alive, bool head, bool linger) {
-    res_.emplace();
-    res_->version(version);
-    res_->result(static_cast<unsigned>(response.status));
-    res_->set(http::field::content_type, response.content_type);
-    for (auto& [name, value] : response.headers) {
-      res_->insert(name, value);
+  void Send(const HttpResponse& response, unsigned version, bool keep_alive, bool head,
+            bool linger) {
+    const bool keep = keep_alive && !server_.stopping();
+    const Next next = keep ? Next::kKeepAlive : (linger ? Next::kLinger : Next::kClose);
+    SerializeResponse(response, version, keep, head, out_);
+    // The socket is non-blocking: a response the socket buffer takes whole
+    // (nearly all of them) needs no asynchronous write.
+    beast::error_code ec;
+    size_t written = stream_.socket().write_some(asio::buffer(out_), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      ec = {};
+      written = 0;
     }
-    res_->body() = std::move(response.body);
-    bool keep = keep_alive && !server_.stopping();
-    res_->keep_alive(keep);
-    res_->prepare_payload();
-    if (head) {
-      size_t length = res_->body().size();
-      res_->body().clear();
-      res_->content_length(length);
+    if (ec || written == out_.size()) {
+      return OnWrite(next, ec, written);
     }
     stream_.expires_after(server_.options().write_timeout);
-    http::async_write(stream_, *res_,
-                      beast::bind_front_handler(
-                          &Session::OnWrite, shared_from_this(),
-                          keep ? Next::kKeepAlive : (linger ? Next::kLinger : Next::kClose)));
+    asio::async_write(stream_, asio::buffer(out_.data() + written, out_.size() - written),
+                      beast::bind_front_handler(&Session::OnWrite, shared_from_this(), next));
   }
 
   enum class Next { kKeepAlive, kClose, kLinger };
 
   void OnWrite(Next next, beast::error_code ec, size_t) {
-    res_.reset();
     if (ec) {
       return Close();
     }
@@ -367,8 +418,7 @@ class Session : public std::enable_shared_from_this<Session> {
   HttpServer::Impl& server_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  std::optional<http::response<http::empty_body>> continue_;
-  std::optional<http::response<http::string_body>> res_;
+  std::string out_;  // the response being written
   std::string client_host_;
   size_t context_;  // index of the io_context (and Tick) this session lives on
   struct Pending {
@@ -499,7 +549,7 @@ void HttpServer::Impl::Flush(size_t context) {
   }
   for (size_t i = 0; i < sessions.size(); ++i) {
     if (responses.size() == sessions.size()) {
-      sessions[i]->Respond(std::move(responses[i]));
+      sessions[i]->Respond(responses[i]);
       continue;
     }
     sessions[i]->Respond(LastResortError());

@@ -23,9 +23,20 @@ using recotem::testing::HttpResult;
 
 // Echoes method, target, body size, the x-test header and the peer host;
 // /slow sleeps first (a long handler, for drain tests).
+// /big answers with kBigBody (larger than a socket buffer takes at once).
+const std::string kBigBody = [] {
+  std::string body(size_t{8} << 20, ' ');
+  for (size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>('a' + i % 23);
+  return body;
+}();
+
 HttpResponse Echo(const HttpRequest& request) {
   if (request.target.rfind("/slow", 0) == 0) std::this_thread::sleep_for(400ms);
   HttpResponse response;
+  if (request.target == "/big") {
+    response.body = kBigBody;
+    return response;
+  }
   const std::string* x = request.FindHeader("x-test");
   response.body = request.method + " " + request.target + " " +
                   std::to_string(request.body.size()) + " " + (x ? *x : "-") + " " +
@@ -73,6 +84,54 @@ TEST_F(HttpServerTest, Http10ClientsGetTheConnectionClosed) {
   HttpResult r = client.ReadResponse();
   EXPECT_EQ(r.status, 200);
   EXPECT_FALSE(r.keep_alive);
+}
+
+TEST_F(HttpServerTest, Http10ClientsThatAskForKeepAliveKeepTheirConnection) {
+  StartServer();
+  HttpClient client(port_);
+  client.WriteRaw("GET /a HTTP/1.0\r\nHost: a\r\nConnection: keep-alive\r\n\r\n");
+  HttpResult first = client.ReadResponse();
+  EXPECT_EQ(first.status, 200);
+  EXPECT_EQ(first.Header("connection"), "keep-alive");
+  client.WriteRaw("GET /b HTTP/1.0\r\nHost: a\r\n\r\n");
+  HttpResult second = client.ReadResponse();
+  EXPECT_EQ(second.body, "GET /b 0 - 127.0.0.1");
+  EXPECT_EQ(client.connections_opened(), 1);
+}
+
+// Requests that arrive in one segment are answered in order; a request that
+// arrives in pieces (header split mid-field, body later) is read on.
+TEST_F(HttpServerTest, PipelinedAndFragmentedRequestsAreAnsweredInOrder) {
+  StartServer();
+  HttpClient client(port_);
+  client.WriteRaw(
+      "GET /1 HTTP/1.1\r\nHost: a\r\n\r\nPOST /2 HTTP/1.1\r\nHost: a\r\nContent-Length: "
+      "2\r\n\r\nxyGET /3 HTTP/1.1\r\nHost: a\r\n\r\n");
+  EXPECT_EQ(client.ReadResponse().body, "GET /1 0 - 127.0.0.1");
+  EXPECT_EQ(client.ReadResponse().body, "POST /2 2 - 127.0.0.1");
+  EXPECT_EQ(client.ReadResponse().body, "GET /3 0 - 127.0.0.1");
+  client.WriteRaw("POST /4 HTTP/1.1\r\nHost: a\r\nContent-Le");
+  std::this_thread::sleep_for(50ms);
+  client.WriteRaw("ngth: 4\r\n\r\nab");
+  std::this_thread::sleep_for(50ms);
+  client.WriteRaw("cd");
+  HttpResult r = client.ReadResponse();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "POST /4 4 - 127.0.0.1");
+  EXPECT_EQ(client.connections_opened(), 1);
+}
+
+// A response larger than the socket takes at once is written on
+// asynchronously, whole, and the connection stays usable.
+TEST_F(HttpServerTest, AResponseLargerThanTheSocketBufferArrivesWhole) {
+  StartServer();
+  HttpClient client(port_);
+  HttpResult big = client.Get("/big");
+  EXPECT_EQ(big.status, 200);
+  EXPECT_EQ(big.Header("content-length"), std::to_string(kBigBody.size()));
+  EXPECT_TRUE(big.body == kBigBody);
+  EXPECT_EQ(client.Get("/x").status, 200);
+  EXPECT_EQ(client.connections_opened(), 1);
 }
 
 TEST_F(HttpServerTest, OversizedHeaderBlockIs431AndCloses) {
