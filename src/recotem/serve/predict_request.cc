@@ -21,7 +21,7 @@ Json Entry(std::string_view type, Json loc, std::string_view msg, Json input, Js
 
 // Validates `cutoff`; returns the value or appends an error.
 std::optional<int64_t> ValidateCutoff(const Json& value, Json& errors) {
-  Json loc = Json::array({"body", "cutoff"});
+  auto loc = [] { return Json::array({"body", "cutoff"}); };  // built for errors only
   std::optional<double> number;
   if (value.is_number_integer()) {
     if (value.is_number_unsigned() && value.get<uint64_t>() > static_cast<uint64_t>(kMaxCutoff)) {
@@ -32,7 +32,7 @@ std::optional<int64_t> ValidateCutoff(const Json& value, Json& errors) {
   } else if (value.is_number_float()) {
     double d = value.get<double>();
     if (!std::isfinite(d) || d != std::floor(d)) {
-      errors.push_back(Entry("int_from_float", loc,
+      errors.push_back(Entry("int_from_float", loc(),
                              "Input should be a valid integer, got a number with a fractional part",
                              value));
       return std::nullopt;
@@ -40,17 +40,17 @@ std::optional<int64_t> ValidateCutoff(const Json& value, Json& errors) {
     number = d;
   } else {
     // Strings, booleans, null, arrays and objects are not integers here.
-    errors.push_back(Entry("int_type", loc, "Input should be a valid integer", value));
+    errors.push_back(Entry("int_type", loc(), "Input should be a valid integer", value));
     return std::nullopt;
   }
   if (*number < static_cast<double>(kMinCutoff)) {
-    errors.push_back(Entry("greater_than_equal", loc,
+    errors.push_back(Entry("greater_than_equal", loc(),
                            "Input should be greater than or equal to " + std::to_string(kMinCutoff),
                            value, Json{{"ge", kMinCutoff}}));
     return std::nullopt;
   }
   if (*number > static_cast<double>(kMaxCutoff)) {
-    errors.push_back(Entry("less_than_equal", loc,
+    errors.push_back(Entry("less_than_equal", loc(),
                            "Input should be less than or equal to " + std::to_string(kMaxCutoff),
                            value, Json{{"le", kMaxCutoff}}));
     return std::nullopt;

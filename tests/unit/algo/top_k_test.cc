@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <random>
 #include <string>
@@ -123,6 +125,31 @@ TEST(SelectTopK, AgreesWithAFullSortOnLongRowsOfEveryShape) {
             << "shape " << shape << " n " << n << " k " << k << " rank " << j;
       }
     }
+  }
+}
+
+// SampledBar is the (wanted · 64 / n + margin)-th best of 64 scores read at
+// a stride, NaN as −∞ — the scan for small ranks and nth_element for the
+// others alike.
+TEST(SampledBar, IsTheRankedValueOfTheStridedSample) {
+  std::mt19937 rng(11);
+  for (int trial = 0; trial < 3000; ++trial) {
+    const size_t n = 64 + rng() % 5000;
+    std::vector<float> scores(n);
+    for (float& s : scores) {
+      s = rng() % 5 == 0 ? std::nanf("") : static_cast<float>(rng() % (trial % 3 == 0 ? 4 : 1000));
+    }
+    const size_t wanted = 1 + rng() % 400;
+    const size_t margin = rng() % 3;
+    std::vector<float> sample;
+    for (size_t j = 0; j < 64; ++j) {
+      const float s = scores[j * (n / 64)];
+      sample.push_back(std::isnan(s) ? -std::numeric_limits<float>::infinity() : s);
+    }
+    std::sort(sample.begin(), sample.end(), std::greater<>());
+    const size_t rank = std::min<size_t>(63, wanted * 64 / n + margin);
+    EXPECT_EQ(SampledBar<float>(scores, wanted, margin), sample[rank])
+        << "n " << n << " wanted " << wanted << " margin " << margin;
   }
 }
 
