@@ -1,5 +1,6 @@
 #include "recotem/serve/http_server.h"
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <condition_variable>
@@ -37,6 +38,13 @@ constexpr size_t kIdleReadChunk = 4096;
 constexpr size_t kLingerDiscardBytes = size_t{256} * 1024;
 constexpr std::chrono::milliseconds kLingerTimeout{1000};
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+// Deadlines are checked by a sweep on each I/O thread a quarter of the
+// shortest timeout apart (within these bounds), instead of a timer per
+// operation: a connection is closed at most that late.
+constexpr std::chrono::milliseconds kMinSweepInterval{10};
+constexpr std::chrono::milliseconds kMaxSweepInterval{250};
+
+using Clock = std::chrono::steady_clock;
 
 constexpr const char* kHeaderTooLargeDetail = "Request Header Fields Too Large";
 constexpr const char* kBodyTooLargeDetail = "Request body too large";
@@ -117,6 +125,10 @@ class HttpServer::Impl {
         handler_(std::move(handler)),
         iocs_(MakeContexts(options_.threads)),
         ticks_(iocs_.size()),
+        sweep_interval_(std::clamp(std::min({options_.request_timeout, options_.idle_timeout,
+                                             options_.write_timeout, kLingerTimeout}) /
+                                       4,
+                                   kMinSweepInterval, kMaxSweepInterval)),
         acceptor_(*iocs_.front()),
         accept_retry_(acceptor_.get_executor()) {}
 
@@ -147,6 +159,9 @@ class HttpServer::Impl {
   void DoAccept();
   void OnAccept(beast::error_code ec, tcp::socket socket);
   void Flush(size_t context);
+  // Closes the connections of I/O thread `context` whose deadline passed,
+  // then waits for the next sweep.
+  void Sweep(size_t context);
 
   HttpServerOptions options_;
   HttpBatchHandler handler_;
@@ -177,6 +192,8 @@ class HttpServer::Impl {
     bool flush_posted = false;
   };
   std::vector<Tick> ticks_;
+  std::chrono::milliseconds sweep_interval_;
+  std::vector<std::unique_ptr<asio::steady_timer>> sweeps_;  // per io_context
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   size_t next_context_ = 0;  // round-robin over iocs_ (accept handler only)
   tcp::acceptor acceptor_;
@@ -192,36 +209,46 @@ class HttpServer::Impl {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, HttpServer::Impl& server, size_t context)
-      : stream_(std::move(socket)), server_(server), context_(context) {
+      : socket_(std::move(socket)), server_(server), context_(context) {
     beast::error_code ec;
-    auto endpoint = stream_.socket().remote_endpoint(ec);
+    auto endpoint = socket_.remote_endpoint(ec);
     client_host_ = ec ? "unknown" : endpoint.address().to_string();
     // Responses are written at once when the socket takes them (Send).
-    stream_.socket().non_blocking(true, ec);
+    socket_.non_blocking(true, ec);
   }
   ~Session() { server_.Unregister(this); }
+  size_t context() const { return context_; }
+  // Past its deadline while waiting for the client (on its I/O thread only).
+  bool Expired(Clock::time_point now) const { return armed_ && now >= deadline_; }
+  void TimeOut() { Close(); }  // pending operations complete with an error
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
   void Start() {
-    asio::dispatch(stream_.get_executor(),
+    asio::dispatch(socket_.get_executor(),
                    beast::bind_front_handler(&Session::WaitForRequest, shared_from_this()));
   }
 
   // Drain: a connection waiting for its next request is closed now; one in
   // the middle of a request finishes it first.
   void CloseIfIdle() {
-    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+    asio::post(socket_.get_executor(), [self = shared_from_this()] {
       if (self->idle_) {
         // The idle timer may already have closed the socket: the throwing
         // overload would then terminate the process with EBADF.
         beast::error_code ignored;
-        self->stream_.socket().cancel(ignored);
+        self->socket_.cancel(ignored);
       }
     });
   }
 
  private:
+  // The client must finish what it is sending or reading within `timeout`.
+  void Arm(std::chrono::milliseconds timeout) {
+    deadline_ = Clock::now() + timeout;
+    armed_ = true;
+  }
+
   void WaitForRequest() {
     if (server_.stopping()) {
       return Close();
@@ -230,8 +257,8 @@ class Session : public std::enable_shared_from_this<Session> {
       return ReadHeader();  // pipelined bytes already here
     }
     idle_ = true;
-    stream_.expires_after(server_.options().idle_timeout);
-    stream_.async_read_some(buffer_.prepare(kIdleReadChunk),
+    Arm(server_.options().idle_timeout);
+    socket_.async_read_some(buffer_.prepare(kIdleReadChunk),
                             beast::bind_front_handler(&Session::OnIdleRead, shared_from_this()));
   }
 
@@ -249,7 +276,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(static_cast<std::uint32_t>(server_.options().max_header_bytes));
     parser_->body_limit(static_cast<std::uint64_t>(server_.options().max_body_bytes));
     // One deadline for the whole request: header and body.
-    stream_.expires_after(server_.options().request_timeout);
+    Arm(server_.options().request_timeout);
     // A request usually arrives whole in one read: parse what is buffered
     // first, and read on asynchronously only when more is needed.
     beast::error_code ec;
@@ -264,7 +291,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (parser_->is_header_done()) {
       return OnHeader({}, 0);
     }
-    http::async_read_header(stream_, buffer_, *parser_,
+    http::async_read_header(socket_, buffer_, *parser_,
                             beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
   }
 
@@ -275,7 +302,7 @@ class Session : public std::enable_shared_from_this<Session> {
     const auto& req = parser_->get();
     if (beast::iequals(req[http::field::expect], "100-continue")) {
       return asio::async_write(
-          stream_, asio::buffer(kContinueResponse),
+          socket_, asio::buffer(kContinueResponse),
           beast::bind_front_handler(&Session::OnContinueWritten, shared_from_this()));
     }
     ReadBody();
@@ -289,7 +316,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void ReadBody() {
-    http::async_read(stream_, buffer_, *parser_,
+    http::async_read(socket_, buffer_, *parser_,
                      beast::bind_front_handler(&Session::OnBody, shared_from_this()));
   }
 
@@ -335,6 +362,7 @@ class Session : public std::enable_shared_from_this<Session> {
     pending_.head = msg.method() == http::verb::head;
     pending_.version = msg.version();
     parser_.reset();
+    armed_ = false;  // nothing to wait for until the response is written
     server_.Enqueue(shared_from_this(), context_);
   }
 
@@ -362,7 +390,7 @@ class Session : public std::enable_shared_from_this<Session> {
     // The socket is non-blocking: a response the socket buffer takes whole
     // (nearly all of them) needs no asynchronous write.
     beast::error_code ec;
-    size_t written = stream_.socket().write_some(asio::buffer(out_), ec);
+    size_t written = socket_.write_some(asio::buffer(out_), ec);
     if (ec == asio::error::would_block || ec == asio::error::try_again) {
       ec = {};
       written = 0;
@@ -370,8 +398,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec || written == out_.size()) {
       return OnWrite(next, ec, written);
     }
-    stream_.expires_after(server_.options().write_timeout);
-    asio::async_write(stream_, asio::buffer(out_.data() + written, out_.size() - written),
+    Arm(server_.options().write_timeout);
+    asio::async_write(socket_, asio::buffer(out_.data() + written, out_.size() - written),
                       beast::bind_front_handler(&Session::OnWrite, shared_from_this(), next));
   }
 
@@ -388,15 +416,15 @@ class Session : public std::enable_shared_from_this<Session> {
       return Close();
     }
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
     buffer_.clear();
     lingered_ = 0;
-    stream_.expires_after(kLingerTimeout);
+    Arm(kLingerTimeout);
     Discard();
   }
 
   void Discard() {
-    stream_.async_read_some(buffer_.prepare(kIdleReadChunk),
+    socket_.async_read_some(buffer_.prepare(kIdleReadChunk),
                             beast::bind_front_handler(&Session::OnDiscard, shared_from_this()));
   }
 
@@ -409,12 +437,13 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Close() {
+    armed_ = false;
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.socket().close(ignored);
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
   }
 
-  beast::tcp_stream stream_;
+  tcp::socket socket_;
   HttpServer::Impl& server_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -429,6 +458,8 @@ class Session : public std::enable_shared_from_this<Session> {
   } pending_;  // the request between Handle() and Respond()
   size_t lingered_ = 0;
   bool idle_ = false;
+  Clock::time_point deadline_;
+  bool armed_ = false;
 };
 
 void HttpServer::Impl::Listen() {
@@ -469,8 +500,10 @@ void HttpServer::Impl::Listen() {
 
 void HttpServer::Impl::Start() {
   started_ = true;
-  for (auto& ioc : iocs_) {
-    work_.push_back(asio::make_work_guard(*ioc));
+  for (size_t c = 0; c < iocs_.size(); ++c) {
+    work_.push_back(asio::make_work_guard(*iocs_[c]));
+    sweeps_.push_back(std::make_unique<asio::steady_timer>(*iocs_[c]));
+    Sweep(c);
   }
   asio::dispatch(acceptor_.get_executor(), [this] { DoAccept(); });
   int n = options_.threads < 1 ? 1 : options_.threads;
@@ -554,6 +587,32 @@ void HttpServer::Impl::Flush(size_t context) {
     }
     sessions[i]->Respond(LastResortError());
   }
+}
+
+void HttpServer::Impl::Sweep(size_t context) {
+  std::vector<std::shared_ptr<Session>> expired;
+  {
+    const Clock::time_point now = Clock::now();
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [session, weak] : sessions_) {
+      if (session->context() == context && session->Expired(now)) {
+        if (auto live = weak.lock()) {
+          expired.push_back(std::move(live));
+        }
+      }
+    }
+  }
+  for (auto& session : expired) {
+    session->TimeOut();
+  }
+  expired.clear();  // may destroy sessions, which unregister under mu_
+  asio::steady_timer& timer = *sweeps_[context];
+  timer.expires_after(sweep_interval_);
+  timer.async_wait([this, context](beast::error_code ec) {
+    if (!ec) {
+      Sweep(context);
+    }
+  });
 }
 
 size_t HttpServer::Impl::Shutdown(std::chrono::milliseconds drain) {

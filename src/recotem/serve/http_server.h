@@ -13,7 +13,12 @@
 //   closed after `idle_timeout`.
 // * A request's header and body must arrive within `request_timeout`
 //   (slow clients cannot hold a connection forever); a response must be
-//   written within `write_timeout`.
+//   written within `write_timeout`. Deadlines are checked by a sweep on each
+//   I/O thread (a quarter of the shortest timeout apart, 10–250 ms), so a
+//   connection is closed at most that much late.
+// * A request that arrives whole is parsed from the read buffer at once; a
+//   response is written at once when the socket takes it (asynchronously
+//   otherwise).
 // * Header block over `max_header_bytes` → 431; body over `max_body_bytes`
 //   (declared or streamed) → 413; unparseable request → 400. All three close
 //   the connection. `Expect: 100-continue` is answered before the body.

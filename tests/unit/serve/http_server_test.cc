@@ -25,7 +25,7 @@ using recotem::testing::HttpResult;
 // /slow sleeps first (a long handler, for drain tests).
 // /big answers with kBigBody (larger than a socket buffer takes at once).
 const std::string kBigBody = [] {
-  std::string body(size_t{8} << 20, ' ');
+  std::string body(size_t{32} << 20, ' ');
   for (size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>('a' + i % 23);
   return body;
 }();
@@ -197,6 +197,21 @@ TEST_F(HttpServerTest, ASlowClientIsDisconnectedAfterTheRequestTimeout) {
   auto start = std::chrono::steady_clock::now();
   EXPECT_TRUE(client.WaitForPeerClose(3s));
   EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+}
+
+// A client that stops reading its response is disconnected after the write
+// timeout: it gets the part the kernel buffered, then the end of the stream.
+TEST_F(HttpServerTest, AClientThatStopsReadingIsDisconnectedAfterTheWriteTimeout) {
+  HttpServerOptions options;
+  options.write_timeout = 300ms;
+  options.idle_timeout = 30s;
+  StartServer(options);
+  HttpClient client(port_);
+  client.WriteRaw("GET /big HTTP/1.1\r\nHost: a\r\n\r\n");
+  std::this_thread::sleep_for(1500ms);
+  HttpResult r = client.ReadResponse();
+  EXPECT_LT(r.body.size(), kBigBody.size());
+  EXPECT_TRUE(client.WaitForPeerClose(3s));
 }
 
 TEST_F(HttpServerTest, AnIdleKeepAliveConnectionIsClosedAfterTheIdleTimeout) {
