@@ -11,13 +11,8 @@
 #include <cstdint>
 #include <limits>
 #include <span>
-#include <type_traits>
 #include <utility>
 #include <vector>
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 namespace recotem {
 
@@ -39,21 +34,22 @@ inline T RankKey(T s) {
   return std::isnan(s) ? -std::numeric_limits<T>::infinity() : s;
 }
 
-// A value that about `wanted` of the n scores exceed, read off 64 scores at
-// a stride (the rank within the sample is `wanted` scaled to the sample,
-// plus `margin` sample ranks). Used by both selections below on long rows.
+// A value that about `wanted` of the n scores exceed, read off kSample
+// scores at a stride (the rank within the sample is `wanted` scaled to the
+// sample, plus `margin` sample ranks). Used by both selections below on long
+// rows.
 constexpr size_t kBarSample = 64;
-template <typename T>
+template <typename T, size_t kSample = kBarSample>
 T SampledBar(std::span<const T> scores, size_t wanted, size_t margin) {
-  const size_t stride = scores.size() / kBarSample;
-  const size_t rank = std::min(kBarSample - 1, wanted * kBarSample / scores.size() + margin);
+  const size_t stride = scores.size() / kSample;
+  const size_t rank = std::min(kSample - 1, wanted * kSample / scores.size() + margin);
   constexpr size_t kScanRanks = 8;
   if (rank < kScanRanks) {
     // The usual case: one scan keeping the rank + 1 best in order (a third
     // of nth_element's time).
     std::array<T, kScanRanks> best;
     size_t kept = 0;
-    for (size_t j = 0; j < kBarSample; ++j) {
+    for (size_t j = 0; j < kSample; ++j) {
       const T v = RankKey(scores[j * stride]);
       size_t at = kept;
       if (kept <= rank) {
@@ -68,65 +64,76 @@ T SampledBar(std::span<const T> scores, size_t wanted, size_t margin) {
     }
     return best[rank];
   }
-  std::array<T, kBarSample> sample;
-  for (size_t j = 0; j < kBarSample; ++j) sample[j] = RankKey(scores[j * stride]);
+  std::array<T, kSample> sample;
+  for (size_t j = 0; j < kSample; ++j) sample[j] = RankKey(scores[j * stride]);
   std::nth_element(sample.begin(), sample.begin() + static_cast<std::ptrdiff_t>(rank), sample.end(),
                    [](T a, T b) { return a > b; });
   return sample[rank];
 }
 
-// SelectTopK for a long row and a small k: entries that beat a bar are
-// appended to `out`. The bar starts where a strided sample says about 3k
-// entries beat it (at −∞ when the sample is too coarse to say: rows longer
-// than 3k · 64); whenever 16k + 64 have gathered (the sample misled us, or
-// the row is long), the k best of them are kept and the k-th becomes the bar
-// (an entry that does not beat the k best seen so far cannot be in the top
-// k: equal scores rank by the lower index, which the earlier entry has).
-// Almost no entry beats the bar, so the row is read 16 scores per comparison
-// where SSE2 is available. Exact; returns false, leaving `out` to be
+// Writes to `out` the positions i in [begin, end) whose score beats `bar`
+// (NaN never does), in order, and returns how many. `out` must have room for
+// end − begin + 16 positions. With AVX-512 (checked once, at run time) each
+// 16 scores are one comparison and one compressed store with no branch;
+// otherwise 16 scores per SSE2 comparison, positions taken bit by bit.
+size_t GatherAbove(const float* scores, size_t begin, size_t end, float bar, int32_t* out);
+
+#if defined(__x86_64__) && defined(__GNUC__)
+// The two x86-64 paths of GatherAbove, for tests (the first only when
+// GatherAboveHasAvx512()).
+size_t GatherAboveAvx512(const float* scores, size_t begin, size_t end, float bar, int32_t* out);
+size_t GatherAboveSse2(const float* scores, size_t begin, size_t end, float bar, int32_t* out);
+bool GatherAboveHasAvx512();
+#endif
+
+template <typename T>
+size_t GatherAbove(const T* scores, size_t begin, size_t end, T bar, int32_t* out) {
+  size_t m = 0;
+  for (size_t i = begin; i < end; ++i) {
+    out[m] = static_cast<int32_t>(i);
+    m += scores[i] > bar ? 1 : 0;
+  }
+  return m;
+}
+
+// SelectTopK for a long row and a small k: the positions whose score beats
+// a bar are gathered, 256 entries at a time. The bar starts where a strided
+// sample of 256 says about 3k entries beat it (at −∞ when the sample is too
+// coarse to say: rows longer than 3k · 256); whenever 16k + 64 have
+// gathered (the sample misled us, or the row is long), the k best of them
+// are kept and the k-th becomes the bar (an entry that does not beat the k best seen so
+// far cannot be in the top k: equal scores rank by the lower index, which
+// the earlier entry has). Exact; returns false, leaving `out` to be
 // refilled, when fewer than k entries beat the starting bar.
 template <typename T>
 bool SelectTopKAboveRunningBar(std::span<const T> scores, size_t k,
                                std::vector<ScoredIndex<T>>& out) {
+  constexpr size_t kChunk = 256;
   const size_t n = scores.size();
-  const size_t capacity = 16 * k + 64;
-  out.resize(capacity);
-  auto better = [](const ScoredIndex<T>& a, const ScoredIndex<T>& b) {
-    return RanksBefore(a.score, a.index, b.score, b.index);
-  };
   const T* s = scores.data();
-  const bool sampled = n <= 3 * k * kBarSample;
-  T bar = sampled ? SampledBar(scores, 3 * k, 1) : -std::numeric_limits<T>::infinity();
+  const size_t capacity = 16 * k + 64;
+  thread_local std::vector<int32_t> positions;
+  positions.resize(capacity + kChunk + 16);
+  auto better = [s](int32_t a, int32_t b) { return RanksBefore(s[a], a, s[b], b); };
+  constexpr size_t kSample = 256;
+  const bool sampled = n >= kSample && n <= 3 * k * kSample;
+  T bar = sampled ? SampledBar<T, kSample>(scores, 3 * k, 1) : -std::numeric_limits<T>::infinity();
   size_t m = 0;
-  auto offer = [&](size_t i) {
-    if (!(s[i] > bar)) return;  // NaN never passes
-    out[m++] = {s[i], static_cast<int32_t>(i)};
-    if (m < capacity) return;
-    std::nth_element(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(k - 1), out.end(),
-                     better);
-    bar = out[k - 1].score;
-    m = k;
-  };
-  size_t i = 0;
-#if defined(__SSE2__)
-  if constexpr (std::is_same_v<T, float>) {
-    for (; i + 16 <= n; i += 16) {
-      const __m128 b = _mm_set1_ps(bar);
-      auto above = [&](size_t at) {
-        return _mm_movemask_ps(_mm_cmpgt_ps(_mm_loadu_ps(s + at), b));
-      };
-      auto mask = static_cast<unsigned>(above(i) | above(i + 4) << 4 | above(i + 8) << 8 |
-                                        above(i + 12) << 12);
-      for (; mask != 0; mask &= mask - 1) offer(i + static_cast<size_t>(__builtin_ctz(mask)));
+  for (size_t begin = 0; begin < n; begin += kChunk) {
+    m += GatherAbove(s, begin, std::min(n, begin + kChunk), bar, positions.data() + m);
+    if (m >= capacity) {
+      std::nth_element(positions.begin(), positions.begin() + static_cast<std::ptrdiff_t>(k - 1),
+                       positions.begin() + static_cast<std::ptrdiff_t>(m), better);
+      bar = s[positions[k - 1]];
+      m = k;
     }
   }
-#endif
-  for (; i < n; ++i) offer(i);
   if (m < k) return false;
-  std::nth_element(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(k - 1),
-                   out.begin() + static_cast<std::ptrdiff_t>(m), better);
+  std::nth_element(positions.begin(), positions.begin() + static_cast<std::ptrdiff_t>(k - 1),
+                   positions.begin() + static_cast<std::ptrdiff_t>(m), better);
+  std::sort(positions.begin(), positions.begin() + static_cast<std::ptrdiff_t>(k), better);
   out.resize(k);
-  std::sort(out.begin(), out.end(), better);
+  for (size_t j = 0; j < k; ++j) out[j] = {s[positions[j]], positions[j]};
   return true;
 }
 

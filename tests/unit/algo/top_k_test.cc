@@ -72,14 +72,15 @@ TEST(SelectTopK, AgreesWithAFullSortOnLongRowsOfEveryShape) {
   const float inf = std::numeric_limits<float>::infinity();
   std::vector<ScoredIndex<float>> out;
   for (int shape = 0; shape < 8; ++shape) {
-    // 1500 with k 20 and 5003 with k 100: the bar starts at a sample's
-    // value; the others: at −∞.
+    // Rows of up to 3k · 256 entries start at a sample's bar, longer ones
+    // (5003 with k 1, 20000 with k 3) at −∞.
     for (auto [n, k] : {std::pair<size_t, size_t>{1500, 7},
                         {1500, 20},
                         {5003, 1},
                         {5003, 7},
                         {5003, 20},
-                        {5003, 100}}) {
+                        {5003, 100},
+                        {20000, 3}}) {
       std::vector<float> scores(n);
       for (size_t i = 0; i < scores.size(); ++i) {
         switch (shape) {
@@ -127,6 +128,40 @@ TEST(SelectTopK, AgreesWithAFullSortOnLongRowsOfEveryShape) {
     }
   }
 }
+
+#if defined(__x86_64__) && defined(__GNUC__)
+// Both x86-64 gathers give the positions above the bar in order, for any
+// start, length (tails shorter than 16) and bar, NaN and ±∞ included.
+TEST(GatherAbove, TheVectorPathsAgreeWithAPlainLoop) {
+  std::mt19937 rng(17);
+  const float inf = std::numeric_limits<float>::infinity();
+  std::vector<float> scores(700);
+  for (float& s : scores) {
+    const unsigned r = rng() % 20;
+    s = r == 0 ? std::nanf("") : r == 1 ? inf : r == 2 ? -inf : static_cast<float>(rng() % 100);
+  }
+  std::vector<int32_t> out(scores.size() + 16);
+  for (int trial = 0; trial < 500; ++trial) {
+    const size_t begin = rng() % 300;
+    const size_t end = begin + rng() % 400;
+    const float bar = trial % 7 == 0 ? -inf : static_cast<float>(rng() % 110) - 5.0f;
+    std::vector<int32_t> expected;
+    for (size_t i = begin; i < end; ++i) {
+      if (scores[i] > bar) expected.push_back(static_cast<int32_t>(i));
+    }
+    auto check = [&](size_t m, const char* path) {
+      EXPECT_EQ(std::vector<int32_t>(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(m)),
+                expected)
+          << path << " begin " << begin << " end " << end << " bar " << bar;
+    };
+    check(GatherAboveSse2(scores.data(), begin, end, bar, out.data()), "sse2");
+    if (GatherAboveHasAvx512()) {
+      check(GatherAboveAvx512(scores.data(), begin, end, bar, out.data()), "avx512");
+    }
+    check(GatherAbove(scores.data(), begin, end, bar, out.data()), "dispatched");
+  }
+}
+#endif
 
 // SampledBar is the (wanted · 64 / n + margin)-th best of 64 scores read at
 // a stride, NaN as −∞ — the scan for small ranks and nth_element for the
