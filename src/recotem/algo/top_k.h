@@ -34,41 +34,70 @@ inline T RankKey(T s) {
   return std::isnan(s) ? -std::numeric_limits<T>::infinity() : s;
 }
 
-// A value that about `wanted` of the n scores exceed, read off kSample
-// scores at a stride (the rank within the sample is `wanted` scaled to the
-// sample, plus `margin` sample ranks). Used by both selections below on long
+// The (rank + 1)-th largest of `values` (NaN-free), which it reorders.
+// Small ranks (the usual case) take one scan keeping the rank + 1 best in
+// order: a third of nth_element's time.
+template <typename T>
+T RankedValue(std::span<T> values, size_t rank) {
+  constexpr size_t kScanRanks = 16;
+  if (rank >= kScanRanks) {
+    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(rank),
+                     values.end(), [](T a, T b) { return a > b; });
+    return values[rank];
+  }
+  std::array<T, kScanRanks> best;
+  size_t kept = 0;
+  for (const T v : values) {
+    size_t at = kept;
+    if (kept <= rank) {
+      ++kept;
+    } else if (v > best[rank]) {
+      at = rank;
+    } else {
+      continue;
+    }
+    for (; at > 0 && v > best[at - 1]; --at) best[at] = best[at - 1];
+    best[at] = v;
+  }
+  return best[rank];
+}
+
+// A value that about `wanted` of the n scores exceed, read off 64 scores at
+// a stride (the rank within the sample is `wanted` scaled to the
+// sample, plus `margin` sample ranks). Used by SelectTopKPositions on long
 // rows.
-constexpr size_t kBarSample = 64;
-template <typename T, size_t kSample = kBarSample>
+template <typename T>
 T SampledBar(std::span<const T> scores, size_t wanted, size_t margin) {
+  constexpr size_t kSample = 64;
   const size_t stride = scores.size() / kSample;
   const size_t rank = std::min(kSample - 1, wanted * kSample / scores.size() + margin);
-  constexpr size_t kScanRanks = 8;
-  if (rank < kScanRanks) {
-    // The usual case: one scan keeping the rank + 1 best in order (a third
-    // of nth_element's time).
-    std::array<T, kScanRanks> best;
-    size_t kept = 0;
-    for (size_t j = 0; j < kSample; ++j) {
-      const T v = RankKey(scores[j * stride]);
-      size_t at = kept;
-      if (kept <= rank) {
-        ++kept;
-      } else if (v > best[rank]) {
-        at = rank;
-      } else {
-        continue;
-      }
-      for (; at > 0 && v > best[at - 1]; --at) best[at] = best[at - 1];
-      best[at] = v;
-    }
-    return best[rank];
-  }
   std::array<T, kSample> sample;
   for (size_t j = 0; j < kSample; ++j) sample[j] = RankKey(scores[j * stride]);
-  std::nth_element(sample.begin(), sample.begin() + static_cast<std::ptrdiff_t>(rank), sample.end(),
-                   [](T a, T b) { return a > b; });
-  return sample[rank];
+  return RankedValue(std::span<T>(sample), rank);
+}
+
+// The (rank + 1)-th largest of the maxima of 64 strided groups (entry i in
+// group i mod 64; NaN never a maximum). At least `rank` entries beat it
+// unless maxima tie, and on a row whose best entries are spread out few
+// more do. One vectorised pass over the row.
+template <typename T>
+T StridedMaximaBar(std::span<const T> scores, size_t rank) {
+  constexpr size_t kGroups = 64;
+  std::array<T, kGroups> maxima;
+  maxima.fill(-std::numeric_limits<T>::infinity());
+  const size_t n = scores.size();
+  const size_t whole = n - n % kGroups;
+  for (size_t i = 0; i < whole; i += kGroups) {
+    for (size_t j = 0; j < kGroups; ++j) {
+      const T v = scores[i + j];
+      maxima[j] = v > maxima[j] ? v : maxima[j];
+    }
+  }
+  for (size_t i = whole; i < n; ++i) {
+    const T v = scores[i];
+    maxima[i - whole] = v > maxima[i - whole] ? v : maxima[i - whole];
+  }
+  return RankedValue(std::span<T>(maxima), rank);
 }
 
 // Writes to `out` the positions i in [begin, end) whose score beats `bar`
@@ -97,14 +126,14 @@ size_t GatherAbove(const T* scores, size_t begin, size_t end, T bar, int32_t* ou
 }
 
 // SelectTopK for a long row and a small k: the positions whose score beats
-// a bar are gathered, 256 entries at a time. The bar starts where a strided
-// sample of 256 says about 3k entries beat it (at −∞ when the sample is too
-// coarse to say: rows longer than 3k · 256); whenever 16k + 64 have
-// gathered (the sample misled us, or the row is long), the k best of them
-// are kept and the k-th becomes the bar (an entry that does not beat the k best seen so
-// far cannot be in the top k: equal scores rank by the lower index, which
-// the earlier entry has). Exact; returns false, leaving `out` to be
-// refilled, when fewer than k entries beat the starting bar.
+// a bar are gathered, 256 entries at a time, and only those are ranked. The
+// bar starts at StridedMaximaBar(k) (k < 64; −∞ otherwise): on served and
+// evaluated rows about k + 1 entries beat it. Whenever 16k + 64 have
+// gathered, the k best of them are kept and the k-th becomes the bar (an
+// entry that does not beat the k best seen so far cannot be in the top k:
+// equal scores rank by the lower index, which the earlier entry has). Exact;
+// returns false, leaving `out` to be refilled, when fewer than k entries
+// beat the starting bar (tied maxima).
 template <typename T>
 bool SelectTopKAboveRunningBar(std::span<const T> scores, size_t k,
                                std::vector<ScoredIndex<T>>& out) {
@@ -115,9 +144,7 @@ bool SelectTopKAboveRunningBar(std::span<const T> scores, size_t k,
   thread_local std::vector<int32_t> positions;
   positions.resize(capacity + kChunk + 16);
   auto better = [s](int32_t a, int32_t b) { return RanksBefore(s[a], a, s[b], b); };
-  constexpr size_t kSample = 256;
-  const bool sampled = n >= kSample && n <= 3 * k * kSample;
-  T bar = sampled ? SampledBar<T, kSample>(scores, 3 * k, 1) : -std::numeric_limits<T>::infinity();
+  T bar = k < 64 ? StridedMaximaBar(scores, k) : -std::numeric_limits<T>::infinity();
   size_t m = 0;
   for (size_t begin = 0; begin < n; begin += kChunk) {
     m += GatherAbove(s, begin, std::min(n, begin + kChunk), bar, positions.data() + m);

@@ -188,6 +188,27 @@ TEST(SampledBar, IsTheRankedValueOfTheStridedSample) {
   }
 }
 
+// StridedMaximaBar is the (rank + 1)-th largest of the maxima of the 64
+// groups {i : i mod 64 = j}, NaN never a maximum (rows shorter and longer
+// than 64, ranks on both sides of the scan limit).
+TEST(StridedMaximaBar, IsTheRankedMaximumOfTheStridedGroups) {
+  std::mt19937 rng(23);
+  for (int trial = 0; trial < 2000; ++trial) {
+    const size_t n = 1 + rng() % 3000;
+    std::vector<float> scores(n);
+    for (float& s : scores) {
+      s = rng() % 7 == 0 ? std::nanf("") : static_cast<float>(rng() % (trial % 2 ? 50 : 100000));
+    }
+    const size_t rank = rng() % 64;
+    std::vector<float> maxima(64, -std::numeric_limits<float>::infinity());
+    for (size_t i = 0; i < n; ++i) {
+      if (scores[i] > maxima[i % 64]) maxima[i % 64] = scores[i];
+    }
+    std::sort(maxima.begin(), maxima.end(), std::greater<>());
+    EXPECT_EQ(StridedMaximaBar<float>(scores, rank), maxima[rank]) << "n " << n << " rank " << rank;
+  }
+}
+
 // SelectTopKPositions(scores, k) must be SelectTopK's choice in position order.
 void ExpectPositionsOfSelectTopK(const std::vector<double>& scores, size_t k,
                                  const std::string& context) {
