@@ -58,7 +58,99 @@ std::optional<int64_t> ValidateCutoff(const Json& value, Json& errors) {
   return static_cast<int64_t>(*number);
 }
 
+bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// Reads a string of printable ASCII other than '"' and '\\' at `at` (on
+// the opening quote); moves `at` past the closing quote.
+std::optional<std::string_view> PlainString(std::string_view body, size_t& at) {
+  if (at >= body.size() || body[at] != '"') {
+    return std::nullopt;
+  }
+  const size_t begin = ++at;
+  for (; at < body.size(); ++at) {
+    const char c = body[at];
+    if (c == '"') {
+      return body.substr(begin, at++ - begin);
+    }
+    if (c < 0x20 || c > 0x7e || c == '\\') {
+      return std::nullopt;  // escapes, control and non-ASCII bytes: full parse
+    }
+  }
+  return std::nullopt;
+}
+
+// Reads an integer in [kMinCutoff, kMaxCutoff] written as plain digits.
+std::optional<int64_t> PlainCutoff(std::string_view body, size_t& at) {
+  int64_t value = 0;
+  const size_t begin = at;
+  for (; at < body.size() && body[at] >= '0' && body[at] <= '9'; ++at) {
+    if (at - begin == 4) {
+      return std::nullopt;  // more digits than kMaxCutoff has
+    }
+    value = value * 10 + (body[at] - '0');
+  }
+  const bool more = at < body.size() && (body[at] == '.' || body[at] == 'e' || body[at] == 'E');
+  if (at == begin || body[begin] == '0' || more || value < kMinCutoff || value > kMaxCutoff) {
+    return std::nullopt;
+  }
+  return value;
+}
+
 }  // namespace
+
+std::optional<PredictRequest> ParsePlainPredictBody(std::string_view body) {
+  size_t at = 0;
+  auto skip_space = [&] {
+    while (at < body.size() && IsJsonSpace(body[at])) ++at;
+  };
+  auto next_is = [&](char c) {
+    skip_space();
+    if (at < body.size() && body[at] == c) {
+      ++at;
+      return true;
+    }
+    return false;
+  };
+  if (!next_is('{')) {
+    return std::nullopt;
+  }
+  PredictRequest request;
+  bool has_user = false;
+  bool has_cutoff = false;
+  do {
+    skip_space();
+    std::optional<std::string_view> key = PlainString(body, at);
+    if (!key || !next_is(':')) {
+      return std::nullopt;
+    }
+    skip_space();
+    if (*key == "user_id" && !has_user) {
+      std::optional<std::string_view> user = PlainString(body, at);
+      if (!user) {
+        return std::nullopt;
+      }
+      request.user_id = std::string(*user);
+      has_user = true;
+    } else if (*key == "cutoff" && !has_cutoff) {
+      std::optional<int64_t> cutoff = PlainCutoff(body, at);
+      if (!cutoff) {
+        return std::nullopt;
+      }
+      request.cutoff = *cutoff;
+      has_cutoff = true;
+    } else {
+      return std::nullopt;  // other or repeated fields: full parse
+    }
+  } while (next_is(','));
+  if (!next_is('}')) {
+    return std::nullopt;
+  }
+  skip_space();
+  if (at != body.size() || !has_user) {
+    return std::nullopt;
+  }
+  return request;
+}
 
 bool IsValidRecipeName(std::string_view name) {
   if (name.empty() || name.size() > kMaxRecipeNameLength) {
@@ -76,6 +168,12 @@ bool IsValidRecipeName(std::string_view name) {
 
 PredictValidation ValidatePredictRequest(std::string_view name, std::string_view body) {
   PredictValidation result;
+  if (IsValidRecipeName(name)) {
+    if (std::optional<PredictRequest> plain = ParsePlainPredictBody(body)) {
+      result.request = std::move(*plain);
+      return result;
+    }
+  }
   Json& errors = result.errors;
   Json parsed;
   if (body.empty()) {

@@ -34,6 +34,15 @@ struct PredictValidation {
 // True when `name` matches ^[A-Za-z0-9_-]{1,64}$.
 bool IsValidRecipeName(std::string_view name);
 
+// Tries the plain body first (ParsePlainPredictBody), then full validation.
 PredictValidation ValidatePredictRequest(std::string_view name, std::string_view body);
+
+// The body nearly every client sends — a JSON object of "user_id" (a string
+// of printable ASCII without escapes) and optionally "cutoff" (an integer in
+// range without sign, fraction or exponent), each once, nothing else —
+// read without building a JSON tree. nullopt for any other body, valid or
+// not: the full validation decides those. Where this returns a request,
+// the full validation returns the same one.
+std::optional<PredictRequest> ParsePlainPredictBody(std::string_view body);
 
 }  // namespace recotem::serve

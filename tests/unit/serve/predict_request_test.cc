@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <string>
+#include <vector>
+
 namespace recotem::serve {
 namespace {
 
@@ -83,6 +87,85 @@ TEST(PredictRequest, InvalidNameIsReportedTogetherWithBodyErrors) {
   EXPECT_EQ(v.errors[0]["ctx"]["pattern"], "^[A-Za-z0-9_-]{1,64}$");
   EXPECT_EQ(v.errors[1]["loc"], Json::array({"body", "user_id"}));
   EXPECT_EQ(v.errors[2]["loc"], Json::array({"body", "cutoff"}));
+}
+
+TEST(PredictRequest, ThePlainBodyIsReadWithoutTheFullParse) {
+  std::optional<PredictRequest> plain =
+      ParsePlainPredictBody(" {\"user_id\" : \"196\",\n\t\"cutoff\": 1000}\r\n");
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->user_id, "196");
+  EXPECT_EQ(plain->cutoff, 1000);
+  plain = ParsePlainPredictBody(R"({"cutoff":1,"user_id":""})");
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->user_id, "");
+  EXPECT_EQ(plain->cutoff, 1);
+  EXPECT_EQ(ParsePlainPredictBody(R"({"user_id":"u"})")->cutoff, kDefaultCutoff);
+  // Left to the full validation: escapes, non-ASCII, other or repeated
+  // fields, numbers out of range or not plain digits, trailing bytes.
+  for (const char* body :
+       {R"({"user_id":"a\"b"})", "{\"user_id\":\"\xc3\xa9\"}", R"({"user_id":"u","x":1})",
+        R"({"user_id":"u","user_id":"v"})", R"({"user_id":"u","cutoff":0})",
+        R"({"user_id":"u","cutoff":1001})", R"({"user_id":"u","cutoff":10.0})",
+        R"({"user_id":"u","cutoff":1e1})", R"({"user_id":"u","cutoff":010})",
+        R"({"user_id":"u","cutoff":-5})", R"({"user_id":"u"} x)", R"({"user_id":"u",})",
+        R"({"cutoff":5})", R"({})", "", R"(["u"])"}) {
+    EXPECT_FALSE(ParsePlainPredictBody(body)) << body;
+  }
+}
+
+// Differential: over bodies assembled from valid and invalid pieces, every
+// body the plain reader accepts is, parsed as JSON, an object of exactly a
+// string user_id and an optional in-range integer cutoff with the same
+// values — what the full validation accepts with the same result.
+TEST(PredictRequest, ThePlainReaderAcceptsOnlyWhatTheFullParseAcceptsAlike) {
+  // Valid pieces repeated so that about one body in a hundred is plain.
+  const std::vector<std::string> spaces = {"",   "",    "",     " ",  " ",
+                                           "\n", "\t ", "\r\n", "\v", "\xc2\xa0"};
+  const std::vector<std::string> keys = {
+      R"("user_id")",      R"("user_id")", R"("user_id")", R"("cutoff")", R"("cutoff")",
+      R"("user_i\u0064")", R"("other")",   R"(user_id)",   R"("")",       R"("user_id )"};
+  const std::vector<std::string> strings = {R"("196")",  R"("")",        R"("a b~")",
+                                            R"("a\nb")", "\"\xc3\xa9\"", R"("x)"};
+  const std::vector<std::string> numbers = {"10", "1",    "1000", "1001", "0",   "01",
+                                            "-3", "10.0", "1e1",  "5E0",  "1 0", "99999"};
+  const std::vector<std::string> others = {"true", "null", "[1]", R"({"a":1})"};
+  std::mt19937 rng(29);
+  auto pick = [&](const std::vector<std::string>& from) { return from[rng() % from.size()]; };
+  int accepted = 0;
+  for (int trial = 0; trial < 50000; ++trial) {
+    std::string body = pick(spaces) + (rng() % 20 == 0 ? "[" : "{");
+    const int members = 1 + static_cast<int>(rng() % 3);
+    for (int m = 0; m < members; ++m) {
+      if (m > 0) body += pick(spaces) + (rng() % 15 == 0 ? ";" : ",");
+      const std::string key = pick(keys);
+      // Mostly the value type the key wants, sometimes any.
+      const bool typed = rng() % 10 < 7;
+      const std::string& value = typed && key == R"("cutoff")" ? pick(numbers)
+                                 : typed                       ? pick(strings)
+                                 : rng() % 3 == 0              ? pick(others)
+                                                  : pick(rng() % 2 ? strings : numbers);
+      body += pick(spaces) + key + pick(spaces) + ":" + pick(spaces) + value;
+    }
+    body += pick(spaces) + (rng() % 20 == 0 ? "" : "}") + pick(spaces);
+    if (rng() % 20 == 0) body += "x";
+    std::optional<PredictRequest> plain = ParsePlainPredictBody(body);
+    if (!plain) continue;
+    ++accepted;
+    Json parsed = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+    ASSERT_TRUE(parsed.is_object()) << body;
+    ASSERT_TRUE(parsed.contains("user_id") && parsed["user_id"].is_string()) << body;
+    EXPECT_EQ(parsed["user_id"].get<std::string>(), plain->user_id) << body;
+    EXPECT_EQ(parsed.size(), parsed.contains("cutoff") ? 2u : 1u) << body;
+    if (parsed.contains("cutoff")) {
+      ASSERT_TRUE(parsed["cutoff"].is_number_integer()) << body;
+      EXPECT_EQ(parsed["cutoff"].get<int64_t>(), plain->cutoff) << body;
+    } else {
+      EXPECT_EQ(plain->cutoff, kDefaultCutoff) << body;
+    }
+    EXPECT_GE(plain->cutoff, kMinCutoff);
+    EXPECT_LE(plain->cutoff, kMaxCutoff);
+  }
+  EXPECT_GT(accepted, 200);  // the generator does reach the plain reader
 }
 
 TEST(PredictRequest, RecipeNamesFollowThePattern) {
