@@ -172,8 +172,8 @@ void SelectTopK(std::span<const T> scores, size_t k, std::vector<ScoredIndex<T>>
   const size_t n = scores.size();
   k = std::min(k, n);
   if (k == 0) return;
-  constexpr size_t kSampledMinRow = 512;
-  if (n >= kSampledMinRow && k * 32 <= n && SelectTopKAboveRunningBar(scores, k, out)) return;
+  constexpr size_t kRunningBarMinRow = 512;
+  if (n >= kRunningBarMinRow && k * 32 <= n && SelectTopKAboveRunningBar(scores, k, out)) return;
   out.clear();
   // Heap ordered so that the worst kept entry is on top.
   auto worse_on_top = [](const ScoredIndex<T>& a, const ScoredIndex<T>& b) {
