@@ -1,11 +1,34 @@
 #include "recotem/algo/top_k.h"
 
+#include "recotem/algo/multiversion.h"
+#include "recotem/algo/vec16.h"
+
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #define RECOTEM_GATHER_X86 1
 #endif
 
 namespace recotem {
+
+RECOTEM_MULTIVERSION void StridedMaxima(const float* scores, size_t n, float* maxima) {
+  // Four 16-lane accumulators (registers on AVX-512) over whole blocks of
+  // 64; `v > m ? v : m` is exactly max, so NaN never wins.
+  constexpr size_t kVectors = kMaximaGroups / 16;
+  Vec16 block_max[kVectors];
+  for (Vec16& m : block_max) m = Vec16{} - std::numeric_limits<float>::infinity();
+  const size_t whole = n - n % kMaximaGroups;
+  for (size_t i = 0; i < whole; i += kMaximaGroups) {
+    for (size_t q = 0; q < kVectors; ++q) {
+      const Vec16 v = Lanes(scores + i + 16 * q);
+      block_max[q] = v > block_max[q] ? v : block_max[q];
+    }
+  }
+  for (size_t q = 0; q < kVectors; ++q) Lanes(maxima + 16 * q) = block_max[q];
+  for (size_t i = whole; i < n; ++i) {
+    const float v = scores[i];
+    maxima[i - whole] = v > maxima[i - whole] ? v : maxima[i - whole];
+  }
+}
 
 #if defined(RECOTEM_GATHER_X86)
 

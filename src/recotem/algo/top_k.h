@@ -76,27 +76,28 @@ T SampledBar(std::span<const T> scores, size_t wanted, size_t margin) {
   return RankedValue(std::span<T>(sample), rank);
 }
 
+// maxima[j] = the largest of scores[i] over i mod 64 = j (−∞ when none;
+// NaN never a maximum). The float version is compiled per x86-64 level
+// (the 64 maxima stay in four AVX-512 registers).
+inline constexpr size_t kMaximaGroups = 64;
+void StridedMaxima(const float* scores, size_t n, float* maxima);
+
+template <typename T>
+void StridedMaxima(const T* scores, size_t n, T* maxima) {
+  std::fill(maxima, maxima + kMaximaGroups, -std::numeric_limits<T>::infinity());
+  for (size_t i = 0; i < n; ++i) {
+    T& m = maxima[i % kMaximaGroups];
+    m = scores[i] > m ? scores[i] : m;
+  }
+}
+
 // The (rank + 1)-th largest of the maxima of 64 strided groups (entry i in
-// group i mod 64; NaN never a maximum). At least `rank` entries beat it
-// unless maxima tie, and on a row whose best entries are spread out few
-// more do. One vectorised pass over the row.
+// group i mod 64). At least `rank` entries beat it unless maxima tie, and on
+// a row whose best entries are spread out few more do.
 template <typename T>
 T StridedMaximaBar(std::span<const T> scores, size_t rank) {
-  constexpr size_t kGroups = 64;
-  std::array<T, kGroups> maxima;
-  maxima.fill(-std::numeric_limits<T>::infinity());
-  const size_t n = scores.size();
-  const size_t whole = n - n % kGroups;
-  for (size_t i = 0; i < whole; i += kGroups) {
-    for (size_t j = 0; j < kGroups; ++j) {
-      const T v = scores[i + j];
-      maxima[j] = v > maxima[j] ? v : maxima[j];
-    }
-  }
-  for (size_t i = whole; i < n; ++i) {
-    const T v = scores[i];
-    maxima[i - whole] = v > maxima[i - whole] ? v : maxima[i - whole];
-  }
+  std::array<T, kMaximaGroups> maxima;
+  StridedMaxima(scores.data(), scores.size(), maxima.data());
   return RankedValue(std::span<T>(maxima), rank);
 }
 
