@@ -30,6 +30,30 @@ RECOTEM_MULTIVERSION void StridedMaxima(const float* scores, size_t n, float* ma
   }
 }
 
+RECOTEM_MULTIVERSION float BarBelowRankedMaxima(const float* maxima, size_t rank) {
+  typedef int32_t Int16 __attribute__((vector_size(64)));
+  constexpr size_t kVectors = kMaximaGroups / 16;
+  Vec16 values[kVectors];
+  Int16 above[kVectors];
+  for (size_t q = 0; q < kVectors; ++q) {
+    values[q] = Lanes(maxima + 16 * q);
+    above[q] = Int16{};
+  }
+  for (size_t i = 0; i < kMaximaGroups; ++i) {
+    const Vec16 other = Vec16{} + maxima[i];
+    for (size_t q = 0; q < kVectors; ++q) above[q] -= other > values[q];  // true is −1
+  }
+  const Vec16 none = Vec16{} - std::numeric_limits<float>::infinity();
+  Vec16 best = none;
+  for (size_t q = 0; q < kVectors; ++q) {
+    const Vec16 eligible = above[q] >= static_cast<int32_t>(rank) ? values[q] : none;
+    best = eligible > best ? eligible : best;
+  }
+  float bar = best[0];
+  for (int l = 1; l < 16; ++l) bar = best[l] > bar ? best[l] : bar;
+  return bar;
+}
+
 #if defined(RECOTEM_GATHER_X86)
 
 bool GatherAboveHasAvx512() {

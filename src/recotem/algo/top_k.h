@@ -91,14 +91,31 @@ void StridedMaxima(const T* scores, size_t n, T* maxima) {
   }
 }
 
-// The (rank + 1)-th largest of the maxima of 64 strided groups (entry i in
-// group i mod 64). At least `rank` entries beat it unless maxima tie, and on
-// a row whose best entries are spread out few more do.
+// The largest of the 64 `maxima` that at least `rank` of the others beat
+// (−∞ when none does): a bar at least `rank` entries beat, ties or not. The
+// float version is compiled per x86-64 level (branch-free: every maximum
+// counts the others above it in vector lanes).
+float BarBelowRankedMaxima(const float* maxima, size_t rank);
+
+template <typename T>
+T BarBelowRankedMaxima(const T* maxima, size_t rank) {
+  T bar = -std::numeric_limits<T>::infinity();
+  for (size_t j = 0; j < kMaximaGroups; ++j) {
+    size_t above = 0;
+    for (size_t i = 0; i < kMaximaGroups; ++i) above += maxima[i] > maxima[j] ? 1 : 0;
+    if (above >= rank && maxima[j] > bar) bar = maxima[j];
+  }
+  return bar;
+}
+
+// BarBelowRankedMaxima of the maxima of 64 strided groups (entry i in group
+// i mod 64): at least `rank` entries beat it, and on a row whose best
+// entries are spread out few more do.
 template <typename T>
 T StridedMaximaBar(std::span<const T> scores, size_t rank) {
   std::array<T, kMaximaGroups> maxima;
   StridedMaxima(scores.data(), scores.size(), maxima.data());
-  return RankedValue(std::span<T>(maxima), rank);
+  return BarBelowRankedMaxima(maxima.data(), rank);
 }
 
 // Writes to `out` the positions i in [begin, end) whose score beats `bar`
@@ -128,13 +145,13 @@ size_t GatherAbove(const T* scores, size_t begin, size_t end, T bar, int32_t* ou
 
 // SelectTopK for a long row and a small k: the positions whose score beats
 // a bar are gathered, 256 entries at a time, and only those are ranked. The
-// bar starts at StridedMaximaBar(k) (k < 64; −∞ otherwise): on served and
-// evaluated rows about k + 1 entries beat it. Whenever 16k + 64 have
+// bar starts at StridedMaximaBar(k) (k < 64; −∞ otherwise): at least k
+// entries beat it, on served and evaluated rows about k + 1. Whenever 16k + 64 have
 // gathered, the k best of them are kept and the k-th becomes the bar (an
 // entry that does not beat the k best seen so far cannot be in the top k:
 // equal scores rank by the lower index, which the earlier entry has). Exact;
 // returns false, leaving `out` to be refilled, when fewer than k entries
-// beat the starting bar (tied maxima).
+// beat the starting bar (only when k ≥ 64 and the row is mostly −∞ or NaN).
 template <typename T>
 bool SelectTopKAboveRunningBar(std::span<const T> scores, size_t k,
                                std::vector<ScoredIndex<T>>& out) {
