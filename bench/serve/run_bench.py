@@ -60,6 +60,10 @@ output:
   versioning: always_overwrite
 """
 
+# reuseport: one listening socket per worker, so the kernel spreads wrk's 64
+# connections evenly. Without it one worker could take most of them, and
+# nginx measured anywhere from 139k to 271k req/s from run to run on the
+# 2-core VM (same median, ~187k; with reuseport five 5 s runs: 177k-190k).
 NGINX_CONF = """worker_processes {workers};
 daemon off;
 pid {dir}/nginx.pid;
@@ -74,7 +78,7 @@ http {{
   scgi_temp_path {dir}/scgi;
   keepalive_requests 1000000;
   server {{
-    listen 127.0.0.1:{port};
+    listen 127.0.0.1:{port} reuseport;
     location / {{
       default_type application/json;
       return 200 '{body}';
@@ -216,6 +220,7 @@ def write_results(rows, args, load_before, load_after):
              f"Date: {datetime.date.today()}. "
              f"Median of {args.repeat} runs of `wrk -t2 -c64 -d{args.duration} --latency` per "
              "target, all targets in the same run (wrk, nginx and serve share the cores). "
+             "nginx: one worker per core, `listen … reuseport`. "
              "Serve: default threads (one per core), API key on, POST /predict with a random "
              "known user, cutoff 10. Target: ≥ 50 % of nginx req/s, p99 ≤ 5 ms.", "",
              "| target | req/s | p50 ms | p99 ms | req/s vs nginx | non-2xx |",
