@@ -34,34 +34,6 @@ inline T RankKey(T s) {
   return std::isnan(s) ? -std::numeric_limits<T>::infinity() : s;
 }
 
-// The (rank + 1)-th largest of `values` (NaN-free), which it reorders.
-// Small ranks (the usual case) take one scan keeping the rank + 1 best in
-// order: a third of nth_element's time.
-template <typename T>
-T RankedValue(std::span<T> values, size_t rank) {
-  constexpr size_t kScanRanks = 16;
-  if (rank >= kScanRanks) {
-    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(rank),
-                     values.end(), [](T a, T b) { return a > b; });
-    return values[rank];
-  }
-  std::array<T, kScanRanks> best;
-  size_t kept = 0;
-  for (const T v : values) {
-    size_t at = kept;
-    if (kept <= rank) {
-      ++kept;
-    } else if (v > best[rank]) {
-      at = rank;
-    } else {
-      continue;
-    }
-    for (; at > 0 && v > best[at - 1]; --at) best[at] = best[at - 1];
-    best[at] = v;
-  }
-  return best[rank];
-}
-
 // A value that about `wanted` of the n scores exceed, read off 64 scores at
 // a stride (the rank within the sample is `wanted` scaled to the
 // sample, plus `margin` sample ranks). Used by SelectTopKPositions on long
@@ -73,7 +45,9 @@ T SampledBar(std::span<const T> scores, size_t wanted, size_t margin) {
   const size_t rank = std::min(kSample - 1, wanted * kSample / scores.size() + margin);
   std::array<T, kSample> sample;
   for (size_t j = 0; j < kSample; ++j) sample[j] = RankKey(scores[j * stride]);
-  return RankedValue(std::span<T>(sample), rank);
+  std::nth_element(sample.begin(), sample.begin() + static_cast<std::ptrdiff_t>(rank), sample.end(),
+                   [](T a, T b) { return a > b; });
+  return sample[rank];
 }
 
 // maxima[j] = the largest of scores[i] over i mod 64 = j (−∞ when none;
@@ -162,20 +136,23 @@ bool SelectTopKAboveRunningBar(std::span<const T> scores, size_t k,
   thread_local std::vector<int32_t> positions;
   positions.resize(capacity + kChunk + 16);
   auto better = [s](int32_t a, int32_t b) { return RanksBefore(s[a], a, s[b], b); };
+  // Moves the k best of the first m positions to the front, k-th last.
+  auto front_k_best = [&](size_t m) {
+    std::nth_element(positions.begin(), positions.begin() + static_cast<std::ptrdiff_t>(k - 1),
+                     positions.begin() + static_cast<std::ptrdiff_t>(m), better);
+  };
   T bar = k < 64 ? StridedMaximaBar(scores, k) : -std::numeric_limits<T>::infinity();
   size_t m = 0;
   for (size_t begin = 0; begin < n; begin += kChunk) {
     m += GatherAbove(s, begin, std::min(n, begin + kChunk), bar, positions.data() + m);
     if (m >= capacity) {
-      std::nth_element(positions.begin(), positions.begin() + static_cast<std::ptrdiff_t>(k - 1),
-                       positions.begin() + static_cast<std::ptrdiff_t>(m), better);
+      front_k_best(m);
       bar = s[positions[k - 1]];
       m = k;
     }
   }
   if (m < k) return false;
-  std::nth_element(positions.begin(), positions.begin() + static_cast<std::ptrdiff_t>(k - 1),
-                   positions.begin() + static_cast<std::ptrdiff_t>(m), better);
+  front_k_best(m);
   std::sort(positions.begin(), positions.begin() + static_cast<std::ptrdiff_t>(k), better);
   out.resize(k);
   for (size_t j = 0; j < k; ++j) out[j] = {s[positions[j]], positions[j]};

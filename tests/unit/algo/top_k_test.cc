@@ -164,8 +164,7 @@ TEST(GatherAbove, TheVectorPathsAgreeWithAPlainLoop) {
 #endif
 
 // SampledBar is the (wanted · 64 / n + margin)-th best of 64 scores read at
-// a stride, NaN as −∞ — the scan for small ranks and nth_element for the
-// others alike.
+// a stride, NaN as −∞, for small ranks and large.
 TEST(SampledBar, IsTheRankedValueOfTheStridedSample) {
   std::mt19937 rng(11);
   for (int trial = 0; trial < 3000; ++trial) {
