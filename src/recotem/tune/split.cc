@@ -15,9 +15,9 @@ namespace recotem::tune {
 
 namespace {
 
-// Upper bound (exclusive) of the second seed drawn in the random scheme
-// (training.md §8.2 step 8: an integer in [0, 2^31 − 1)).
-constexpr uint32_t kSecondSeedBound = 2147483647u;
+// Largest second seed drawn in the random scheme (training.md §8.2 step 8:
+// an integer in [0, 2^31 − 1), NumPy's `randint(0, 2**31 - 1, dtype=int32)`).
+constexpr uint32_t kSecondSeedMax = 2147483646u;
 
 [[noreturn]] void SplitFail(const std::string& message) {
   throw TrainingError(message, kCodeSplitError);
@@ -32,21 +32,28 @@ std::mt19937 MakeRng(int64_t seed) {
   return std::mt19937(seq);
 }
 
-// Uniform integer in [0, bound) by rejection, independent of the standard
-// library's distribution implementation (so splits are portable).
-uint32_t UniformBelow(std::mt19937& rng, uint32_t bound) {
-  const uint64_t range = uint64_t{1} << 32;
-  const uint64_t limit = range - range % bound;
+// NumPy's legacy `random_interval`: a uniform integer in [0, max], drawn by
+// masking each 32-bit output to the smallest covering power of two and
+// rejecting values above `max`.
+uint32_t NumPyInterval(std::mt19937& rng, uint32_t max) {
+  if (max == 0) return 0;
+  uint32_t mask = max;
+  mask |= mask >> 1;
+  mask |= mask >> 2;
+  mask |= mask >> 4;
+  mask |= mask >> 8;
+  mask |= mask >> 16;
   for (;;) {
-    uint64_t x = rng();
-    if (x < limit) return static_cast<uint32_t>(x % bound);
+    auto value = static_cast<uint32_t>(rng() & mask);
+    if (value <= max) return value;
   }
 }
 
+// NumPy's legacy `RandomState.shuffle` of a one-dimensional array.
 template <typename T>
-void Shuffle(std::vector<T>& values, std::mt19937& rng) {
+void NumPyShuffle(std::vector<T>& values, std::mt19937& rng) {
   for (size_t i = values.size(); i > 1; --i) {
-    size_t j = UniformBelow(rng, static_cast<uint32_t>(i));
+    size_t j = NumPyInterval(rng, static_cast<uint32_t>(i - 1));
     std::swap(values[i - 1], values[j]);
   }
 }
@@ -150,11 +157,13 @@ std::vector<int64_t> HoldOutMostRecent(const Interactions& data, const Layout& /
 std::vector<int64_t> HoldOutRandom(const Interactions& data, const Layout& layout,
                                    std::vector<int64_t> rows, double heldout_ratio,
                                    std::mt19937& rng) {
-  // Entries in ascending column order, then a shuffle of their positions.
+  // Entries in ascending column order, then the original's shuffle of their
+  // positions: libstdc++'s std::shuffle with a std::mt19937 (the swap sequence
+  // depends only on the length and the generator).
   std::sort(rows.begin(), rows.end(), [&](int64_t a, int64_t b) {
     return layout.item_column[data.item_index[a]] < layout.item_column[data.item_index[b]];
   });
-  Shuffle(rows, rng);
+  std::shuffle(rows.begin(), rows.end(), rng);
   int64_t n_test = FloorTimes(static_cast<int64_t>(rows.size()), heldout_ratio);
   rows.resize(static_cast<size_t>(n_test));
   return rows;
@@ -172,12 +181,12 @@ TrainValidationSplit SplitPerUser(const Interactions& data, const SplitOptions& 
   std::vector<std::vector<int64_t>> rows_of = FirstRowPerPairByUser(data);
 
   std::mt19937 rng = MakeRng(options.seed);
-  Shuffle(users, rng);
+  NumPyShuffle(users, rng);
   std::vector<int32_t> training_users(users.begin() + n_val, users.end());
   std::vector<int32_t> validation_users(users.begin(), users.begin() + n_val);
   SortByUserId(data, validation_users);
   std::mt19937 holdout_rng;
-  if (random_scheme) holdout_rng = std::mt19937(UniformBelow(rng, kSecondSeedBound));
+  if (random_scheme) holdout_rng = std::mt19937(NumPyInterval(rng, kSecondSeedMax));
 
   TrainValidationSplit out;
   out.column_items = layout.column_items;
@@ -251,7 +260,7 @@ TrainValidationSplit SplitTimeGlobal(const Interactions& data, const SplitOption
   if (1.0 - ratio_train < 1.0) {
     std::mt19937 rng = MakeRng(options.seed);
     std::vector<int32_t> shuffled = validatable;
-    Shuffle(shuffled, rng);
+    NumPyShuffle(shuffled, rng);
     int64_t n_train = FloorTimes(static_cast<int64_t>(shuffled.size()), ratio_train);
     for (int64_t k = 0; k < n_train; ++k) is_validation[shuffled[k]] = 0;
   }

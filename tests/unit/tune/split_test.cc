@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "recotem/core/errors.h"
 
@@ -83,6 +84,60 @@ TEST(SplitRandom, IsDeterministicForAGivenSeed) {
   EXPECT_NE(Cells(data, a, a.validation), Cells(data, c, c.validation));
 }
 
+// The original draws from NumPy's legacy RandomState: expected values below
+// come from NumPy 1.24 (`RandomState(42).shuffle` of 943 ids, then
+// `randint(0, 2**31 - 1, dtype=int32)` = 1224474429).
+Interactions NumberedUsers(int users) {
+  Rows rows;
+  for (int u = 0; u < users; ++u) {
+    char name[16];
+    std::snprintf(name, sizeof(name), "u%04d", u);
+    for (int i = 0; i < 10; ++i) rows.Add(name, Id("j", i));  // one to hold out
+  }
+  return rows.data;
+}
+
+TEST(SplitRandom, ShufflesUsersExactlyAsNumPysLegacyRandomState) {
+  Interactions data = NumberedUsers(943);
+  SplitOptions options;
+  options.seed = 42;
+  options.test_user_ratio = 5.5 / 943;  // floor(943 × r) = 5 validation users
+  TrainValidationSplit split = SplitInteractions(data, options);
+  ASSERT_EQ(split.val_offset, 938);
+  // Validation users: NumPy's first five, sorted.
+  std::vector<std::string> validation;
+  for (int32_t row : split.validation_users) {
+    validation.push_back(data.users.IdAt(split.row_users[static_cast<size_t>(row)]));
+  }
+  EXPECT_EQ(validation, (std::vector<std::string>{"u0023", "u0030", "u0096", "u0265", "u0810"}));
+  // Training users: the rest of NumPy's order, unsorted.
+  std::vector<std::string> training;
+  for (size_t r = 0; r < 7; ++r) training.push_back(data.users.IdAt(split.row_users[r]));
+  EXPECT_EQ(training, (std::vector<std::string>{"u0280", "u0568", "u0259", "u0331", "u0323",
+                                                "u0422", "u0467"}));
+}
+
+TEST(SplitRandom, HoldsOutWithTheSecondSeedAndTheStandardShuffleLikeTheOriginal) {
+  // u0000 has items i00…i19; 942 more users one item each (nothing to hold
+  // out, and a one-element shuffle draws nothing). The positions held out
+  // come from std::shuffle with std::mt19937(1224474429): 19, then 0.
+  Rows rows;
+  for (int i = 0; i < 20; ++i) rows.Add("u0000", Id(i < 10 ? "i0" : "i", i));
+  for (int u = 1; u < 943; ++u) {
+    char name[16];
+    std::snprintf(name, sizeof(name), "u%04d", u);
+    rows.Add(name, "j");
+  }
+  SplitOptions options;
+  options.seed = 42;
+  TrainValidationSplit split = SplitInteractions(rows.data, options);
+  std::set<std::string> held;
+  for (const auto& [cell, value] : Cells(rows.data, split, split.validation)) {
+    held.insert(cell.first + "/" + cell.second);
+  }
+  EXPECT_EQ(held, (std::set<std::string>{"u0000/i00", "u0000/i19"}));
+}
+
 TEST(SplitRandom, HoldsOutFloorOfRatioPerUserAndKeepsEveryPair) {
   Interactions data = GeneratedData(200, 30);
   SplitOptions options;
@@ -141,8 +196,9 @@ TEST(SplitRandom, TestUserRatioTruncatesLikeTheSpecAndDropsNobody) {
 TEST(SplitRandom, ValidationRowsAreSortedByUserIdAndColumnsByItemId) {
   Rows rows;
   for (const char* user : {"zed", "amy", "kim"}) {
-    for (const char* item : {"q", "b", "x", "a", "m", "c", "d", "e", "f", "g"})
+    for (const char* item : {"q", "b", "x", "a", "m", "c", "d", "e", "f", "g"}) {
       rows.Add(user, item);
+    }
   }
   TrainValidationSplit split = SplitInteractions(rows.data, SplitOptions{});
   std::vector<std::string> users, items;
