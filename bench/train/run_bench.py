@@ -16,6 +16,11 @@ reference. Skips with a message when ../shared/data is absent.
 
     bench/train/run_bench.py                            # configure + build build-bench/, run
     bench/train/run_bench.py --binary build/bin/recotem --repeat 5
+    bench/train/run_bench.py --seeds 10    # also one run per split seed 0..9
+
+The best score depends on the split (seed 42's held-out items): --seeds N adds
+a table of one run per seed 0..N-1 (best per class, wall seconds) so that the
+recorded seed-42 numbers can be read against the spread over splits.
 """
 import argparse
 import datetime
@@ -126,7 +131,37 @@ def phase_seconds(events):
             "write": t["train_done"] - t["final_model_trained"]}
 
 
-def render(runs, rss, classes, phases, repeat, load):
+def seed_sweep(binary, data, tmp, env, n_seeds):
+    """One run per split seed 0..n_seeds-1: (seed, wall, best per class)."""
+    rows = []
+    for seed in range(n_seeds):
+        recipe = tmp / f"recipe-seed{seed}.yaml"
+        recipe.write_text(RECIPE.format(data=data, out=tmp / "out")
+                          .replace("seed: 42", f"seed: {seed}"))
+        wall, events = run_once(binary, recipe, env)
+        rows.append((seed, wall, {k: c["best"] for k, c in per_class(events).items()}))
+    return rows
+
+
+def render_sweep(rows):
+    names = list(rows[0][2])
+    bests = [max(v for v in b.values() if v is not None) for _, _, b in rows]
+    walls = [w for _, w, _ in rows]
+    lines = [f"Split seeds 0..{len(rows) - 1}, one run each: best ndcg@20 median "
+             f"{statistics.median(bests):.4f} (range {min(bests):.4f}-{max(bests):.4f}, "
+             f"{sum(b >= TARGET_NDCG for b in bests)} of {len(rows)} >= {TARGET_NDCG}); wall "
+             f"seconds median {statistics.median(walls):.2f} (range {min(walls):.2f}-"
+             f"{max(walls):.2f}; IALS trials with many factors dominate).", "",
+             "| seed | wall s | best | " + " | ".join(n.replace("Recommender", "")
+                                                     for n in names) + " |",
+             "|---|---|---|" + "---|" * len(names)]
+    for (seed, wall, best), top in zip(rows, bests):
+        cells = " | ".join("-" if best.get(n) is None else f"{best[n]:.4f}" for n in names)
+        lines.append(f"| {seed} | {wall:.2f} | {top:.4f} | {cells} |")
+    return lines
+
+
+def render(runs, rss, classes, phases, repeat, load, sweep):
     walls = [w for w, _ in runs]
     median = statistics.median(walls)
     best = statistics.median(e["best_score"] for _, ev in runs for e in ev
@@ -157,8 +192,10 @@ def render(runs, rss, classes, phases, repeat, load):
         lines.append(f"| {name} | {c['trials']} | {c['pruned']} | {best_text} | "
                      f"{REFERENCE_PER_CLASS.get(name, '-')} | {c['seconds']:.2f} |")
     lines += ["", "Phases (first run, seconds): " +
-              ", ".join(f"{k} {v:.2f}" for k, v in phases.items()) + ".", "",
-              f"Recorded {datetime.datetime.now():%Y-%m-%d %H:%M} (1-minute load average at the "
+              ", ".join(f"{k} {v:.2f}" for k, v in phases.items()) + ".", ""]
+    if sweep:
+        lines += render_sweep(sweep) + [""]
+    lines += [f"Recorded {datetime.datetime.now():%Y-%m-%d %H:%M} (1-minute load average at the "
               f"start: {load:.1f} on {os.cpu_count()} cores)."]
     return "\n".join(lines)
 
@@ -179,6 +216,8 @@ def main():
     parser.add_argument("--binary", type=Path, help="recotem binary (default: build build-bench/)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-write", action="store_true", help="print, do not edit RESULTS.md")
+    parser.add_argument("--seeds", type=int, default=0,
+                        help="also run once per split seed 0..SEEDS-1 and tabulate the bests")
     args = parser.parse_args()
     if not ML100K.exists():
         print(f"skipped: {ML100K} not found (the shared datasets are absent)")
@@ -196,8 +235,9 @@ def main():
         env.update({"RECOTEM_LOG_FORMAT": "json", "RECOTEM_SIGNING_KEYS": "bench:" + "ab" * 32})
         runs = [run_once(binary, recipe, env) for _ in range(args.repeat)]
         rss = peak_rss_mib(binary, recipe, env)
+        sweep = seed_sweep(binary, data, tmp, env, args.seeds)
     section = render(runs, rss, per_class(runs[0][1]), phase_seconds(runs[0][1]), args.repeat,
-                     load)
+                     load, sweep)
     print(section)
     if not args.no_write:
         write_results(section)
