@@ -1,6 +1,7 @@
 #include "recotem/tune/split.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <numeric>
@@ -37,12 +38,7 @@ std::mt19937 MakeRng(int64_t seed) {
 // rejecting values above `max`.
 uint32_t NumPyInterval(std::mt19937& rng, uint32_t max) {
   if (max == 0) return 0;
-  uint32_t mask = max;
-  mask |= mask >> 1;
-  mask |= mask >> 2;
-  mask |= mask >> 4;
-  mask |= mask >> 8;
-  mask |= mask >> 16;
+  const uint32_t mask = UINT32_MAX >> std::countl_zero(max);
   for (;;) {
     auto value = static_cast<uint32_t>(rng() & mask);
     if (value <= max) return value;

@@ -14,8 +14,21 @@
 namespace recotem {
 namespace {
 
-std::vector<int32_t> Indices(const std::vector<ScoredIndex<float>>& ranked) {
+// n scores: NaN one time in `nan_one_in`, otherwise an integer below `range`
+// (small ranges give many ties).
+std::vector<float> IntegersAndNaN(std::mt19937& rng, size_t n, unsigned nan_one_in,
+                                  unsigned range) {
+  std::vector<float> scores(n);
+  for (float& s : scores) {
+    s = rng() % nan_one_in == 0 ? std::nanf("") : static_cast<float>(rng() % range);
+  }
+  return scores;
+}
+
+template <typename T>
+std::vector<int32_t> Indices(const std::vector<ScoredIndex<T>>& ranked) {
   std::vector<int32_t> out;
+  out.reserve(ranked.size());
   for (const auto& r : ranked) out.push_back(r.index);
   return out;
 }
@@ -169,10 +182,7 @@ TEST(SampledBar, IsTheRankedValueOfTheStridedSample) {
   std::mt19937 rng(11);
   for (int trial = 0; trial < 3000; ++trial) {
     const size_t n = 64 + rng() % 5000;
-    std::vector<float> scores(n);
-    for (float& s : scores) {
-      s = rng() % 5 == 0 ? std::nanf("") : static_cast<float>(rng() % (trial % 3 == 0 ? 4 : 1000));
-    }
+    std::vector<float> scores = IntegersAndNaN(rng, n, 5, trial % 3 == 0 ? 4 : 1000);
     const size_t wanted = 1 + rng() % 400;
     const size_t margin = rng() % 3;
     std::vector<float> sample;
@@ -195,11 +205,8 @@ TEST(StridedMaximaBar, IsTheLargestMaximumThatRankOthersBeat) {
   std::mt19937 rng(23);
   for (int trial = 0; trial < 2000; ++trial) {
     const size_t n = 1 + rng() % 3000;
-    std::vector<float> scores(n);
-    for (float& s : scores) {
-      const unsigned range = trial % 3 == 0 ? 5 : trial % 3 == 1 ? 50 : 100000;
-      s = rng() % 7 == 0 ? std::nanf("") : static_cast<float>(rng() % range);
-    }
+    const unsigned range = trial % 3 == 0 ? 5 : trial % 3 == 1 ? 50 : 100000;
+    std::vector<float> scores = IntegersAndNaN(rng, n, 7, range);
     const size_t rank = 1 + rng() % 63;
     std::vector<float> maxima(64, -std::numeric_limits<float>::infinity());
     for (size_t i = 0; i < n; ++i) {
@@ -223,8 +230,7 @@ void ExpectPositionsOfSelectTopK(const std::vector<double>& scores, size_t k,
                                  const std::string& context) {
   std::vector<ScoredIndex<double>> ranked;
   SelectTopK<double>(scores, k, ranked);
-  std::vector<int32_t> expected;
-  for (const auto& r : ranked) expected.push_back(r.index);
+  std::vector<int32_t> expected = Indices(ranked);
   std::sort(expected.begin(), expected.end());
   std::vector<double> scratch;
   std::vector<int32_t> kept;
